@@ -1,0 +1,121 @@
+//! Command-line interface: clap definitions and dispatch to one small function per command.
+
+mod core;
+mod ledger;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+
+/// guichet — sorts the public's inquiries, drafts replies, and keeps the Qualivilles ledger.
+#[derive(Debug, Parser)]
+#[command(name = "guichet", version, about)]
+pub struct Cli {
+    /// Configuration file (TOML); GUICHET_* environment variables override it.
+    #[arg(long, global = true, env = "GUICHET_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Directory replacing the embedded FAQ data (catalogue, rules, engagements).
+    #[arg(long, global = true)]
+    pub faq: Option<PathBuf>,
+    /// Directory replacing the embedded reply templates.
+    #[arg(long, global = true)]
+    pub templates: Option<PathBuf>,
+    /// Database URL (sqlite://FILE or postgres://USER@HOST/DB).
+    #[arg(long, global = true)]
+    pub database: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Classify and draft the bundled sample inquiries (a first look without any account).
+    Demo,
+    /// Sort messages: kind, facility, topic, automatic, rules that fired.
+    Classify {
+        /// One JSON object per input, one per line.
+        #[arg(long)]
+        json: bool,
+        /// Inputs are plain UTF-8 chat messages rather than RFC 5322 mail.
+        #[arg(long)]
+        chat: bool,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the reply that would be proposed for a message.
+    Draft {
+        #[arg(long)]
+        chat: bool,
+        file: PathBuf,
+    },
+    /// Print the acknowledgement of receipt that would be sent for a mail.
+    Acknowledge {
+        #[arg(long)]
+        chat: bool,
+        file: PathBuf,
+    },
+    /// Validate the configuration, catalogue, rules, engagements and templates.
+    Check,
+    /// FAQ rules maintenance.
+    Faq {
+        #[command(subcommand)]
+        command: FaqCommand,
+    },
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Qualivilles indicators per group.
+    Report(ledger::ReportArgs),
+    /// Import history from before guichet (CSV).
+    Import { file: PathBuf },
+    /// Inquiries that will miss or have missed their engagement, soonest first.
+    Overdue(ledger::OverdueArgs),
+    /// Delete or pseudonymise personal data older than a retention period (RGPD).
+    Purge(ledger::PurgeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FaqCommand {
+    /// Run every rule's positive and negative examples; print failures.
+    Test,
+}
+
+/// Runs one command; the exit code says whether it succeeded.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(dir) = cli.faq {
+        config.faq_dir = Some(dir);
+    }
+    if let Some(dir) = cli.templates {
+        config.templates_dir = Some(dir);
+    }
+    if let Some(url) = cli.database {
+        config.database_url = Some(url);
+    }
+    match cli.command {
+        Command::Demo => core::demo(&config),
+        Command::Classify { json, chat, files } => core::classify(&config, json, chat, &files),
+        Command::Draft { chat, file } => core::draft(&config, chat, &file),
+        Command::Acknowledge { chat, file } => core::acknowledge(&config, chat, &file),
+        Command::Check => core::check(&config),
+        Command::Faq {
+            command: FaqCommand::Test,
+        } => core::faq_test(&config),
+        Command::Migrate => ledger::migrate(&config),
+        Command::Report(args) => ledger::report(&config, args),
+        Command::Import { file } => ledger::import(&config, &file),
+        Command::Overdue(args) => ledger::overdue(&config, args),
+        Command::Purge(args) => ledger::purge(&config, args),
+    }
+}
+
+/// True when the error is a closed stdout (`guichet classify … | head`): not worth reporting.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

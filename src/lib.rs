@@ -1,0 +1,17 @@
+//! guichet answers the public for Vallée Sud – Grand Paris: it sorts inquiries with FAQ rules kept as
+//! data, drafts consistent templated replies, and logs every timestamp for the Qualivilles indicators.
+//!
+//! Pure domain code (`inquiry`, `faq`, `draft`, `calendar`, `engagement`, `indicators`) takes values
+//! and returns values; adapters named after the outside system (`mail`, `store`) do the I/O.
+
+pub mod assets;
+pub mod calendar;
+pub mod cli;
+pub mod config;
+pub mod draft;
+pub mod engagement;
+pub mod faq;
+pub mod indicators;
+pub mod inquiry;
+pub mod mail;
+pub mod store;
