@@ -8,9 +8,12 @@ use anyhow::Context;
 use serde_json::json;
 
 use crate::assets::Source;
+use crate::calendar::Calendar;
 use crate::config::Config;
+use crate::draft::{AckInput, Drafter, ReplyInput};
+use crate::engagement::Engagements;
 use crate::faq::Faq;
-use crate::inquiry::Message;
+use crate::inquiry::{Channel, Message};
 use crate::mail;
 
 /// Reads one input as a message: RFC 5322 mail, or with `chat` a UTF-8 chat message.
@@ -129,12 +132,152 @@ pub fn faq_test(config: &Config) -> anyhow::Result<ExitCode> {
 pub fn demo(_config: &Config) -> anyhow::Result<ExitCode> {
     anyhow::bail!("not implemented yet")
 }
-pub fn draft(_c: &Config, _chat: bool, _f: &Path) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not implemented yet")
+
+/// Everything the drafting commands need, loaded once.
+pub struct Kit {
+    pub faq: Faq,
+    pub drafter: Drafter,
+    pub engagements: Engagements,
+    pub calendar: Calendar,
 }
-pub fn acknowledge(_c: &Config, _chat: bool, _f: &Path) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not implemented yet")
+
+impl Kit {
+    pub fn load(config: &Config) -> anyhow::Result<Kit> {
+        Ok(Kit {
+            faq: load_faq(config)?,
+            drafter: Drafter::load(&Source::templates(config), &config.territory)?,
+            engagements: Engagements::load(&Source::faq(config))?,
+            calendar: Calendar::new(config.calendar.whit_monday_worked),
+        })
+    }
 }
-pub fn check(_c: &Config) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not implemented yet")
+
+fn channel_of(chat: bool) -> Channel {
+    if chat {
+        Channel::Chat
+    } else {
+        Channel::Mail
+    }
+}
+
+pub fn draft(config: &Config, chat: bool, file: &Path) -> anyhow::Result<ExitCode> {
+    let kit = Kit::load(config)?;
+    let message = read_message(file, chat)?;
+    let c = kit.faq.classify(&message);
+    let channel = channel_of(chat);
+    if c.automatic {
+        println!(
+            "Message automatique ({}) : aucune réponse ne sera proposée.",
+            c.automatic_reason.as_deref().unwrap_or("?")
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let input = ReplyInput {
+        message: &message,
+        classification: &c,
+        channel,
+        reference: None,
+        engagement_days: kit.engagements.answer_days(channel, c.kind, c.topic),
+    };
+    let draft = kit.drafter.reply(&kit.faq, &input)?;
+    println!("Objet : {}\n", draft.subject);
+    print!("{}", if chat { &draft.markdown } else { &draft.text });
+    if !draft.markers.is_empty() {
+        eprintln!(
+            "\n{} marqueur(s) à compléter avant approbation : {}",
+            draft.markers.len(),
+            draft.markers.join(" ; ")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn acknowledge(config: &Config, chat: bool, file: &Path) -> anyhow::Result<ExitCode> {
+    let kit = Kit::load(config)?;
+    let message = read_message(file, chat)?;
+    let c = kit.faq.classify(&message);
+    let channel = channel_of(chat);
+    if c.automatic {
+        println!(
+            "Message automatique ({}) : jamais d'accusé de réception.",
+            c.automatic_reason.as_deref().unwrap_or("?")
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let now = chrono::Utc::now();
+    let days = kit.engagements.answer_days(channel, c.kind, c.topic);
+    let input = AckInput {
+        message: &message,
+        classification: &c,
+        channel,
+        reference: &format!(
+            "{}-{}-000000",
+            config.territory.reference_prefix,
+            now.format("%Y")
+        ),
+        received: crate::calendar::paris_date(now),
+        engagement_days: days,
+        deadline: kit.calendar.deadline(now, days),
+    };
+    let draft = kit.drafter.acknowledgement(&kit.faq, &input)?;
+    println!("Objet : {}\n", draft.subject);
+    print!("{}", draft.text);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn check(config: &Config) -> anyhow::Result<ExitCode> {
+    let faq_source = Source::faq(config);
+    let templates_source = Source::templates(config);
+    println!("FAQ data: {}", faq_source.describe());
+    println!("templates: {}", templates_source.describe());
+    let mut problems = Vec::new();
+    let faq = match Faq::load(&faq_source) {
+        Ok(faq) => Some(faq),
+        Err(e) => {
+            problems.push(e.to_string());
+            None
+        }
+    };
+    if let Err(e) = Engagements::load(&faq_source) {
+        problems.push(e.to_string());
+    }
+    let drafter = match Drafter::load(&templates_source, &config.territory) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            problems.push(e.to_string());
+            None
+        }
+    };
+    if let Some(faq) = &faq {
+        problems.extend(faq.test_examples());
+        println!(
+            "catalogue: {} facilities, {} communes; {} rules",
+            faq.catalogue.facilities.len(),
+            faq.catalogue.communes.len(),
+            faq.rules.len()
+        );
+        if let Some(drafter) = &drafter {
+            problems.extend(drafter.check(faq));
+        }
+    }
+    let t = &config.territory;
+    for (value, what) in [
+        (&t.address, "territory.address"),
+        (&t.phone, "territory.phone"),
+        (&t.email, "territory.email"),
+    ] {
+        if value.trim().is_empty() {
+            println!("warning: {what} is empty: acknowledgements of receipt will lack this CRPA R112-5 mention");
+        }
+    }
+    for p in &problems {
+        println!("error: {p}");
+    }
+    if problems.is_empty() {
+        println!("ok");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{} problem(s)", problems.len());
+        Ok(ExitCode::from(1))
+    }
 }

@@ -41,8 +41,53 @@ pub struct Facility {
     /// Something agents and citizens must know (works, closure…), shown in drafts.
     #[serde(default)]
     pub note: String,
+    /// The article the name takes in French (`le`, `la`, `l'`); guessed from the first word when
+    /// absent.
+    #[serde(default)]
+    pub article: Option<String>,
     #[serde(default, flatten)]
     pub facts: Facts,
+}
+
+/// The name with its French article: ("le Théâtre…", "du Théâtre…", "au Théâtre…").
+pub fn with_articles(name: &str, article: Option<&str>) -> [String; 3] {
+    let first = name.split_whitespace().next().unwrap_or("").to_lowercase();
+    let article = article.map(str::to_string).unwrap_or_else(|| {
+        let starts_with_vowel = first.starts_with(['a', 'e', 'é', 'è', 'i', 'o', 'u', 'h']);
+        let feminine = [
+            "piscine",
+            "médiathèque",
+            "bibliothèque",
+            "maison",
+            "fosse",
+            "salle",
+            "ludothèque",
+        ];
+        if starts_with_vowel {
+            "l'".to_string()
+        } else if feminine.contains(&first.as_str()) {
+            "la".to_string()
+        } else {
+            "le".to_string()
+        }
+    });
+    match article.as_str() {
+        "la" => [
+            format!("la {name}"),
+            format!("de la {name}"),
+            format!("à la {name}"),
+        ],
+        "l'" => [
+            format!("l'{name}"),
+            format!("de l'{name}"),
+            format!("à l'{name}"),
+        ],
+        _ => [
+            format!("le {name}"),
+            format!("du {name}"),
+            format!("au {name}"),
+        ],
+    }
 }
 
 /// A place people confuse with a VSGP facility but that belongs to somebody else.

@@ -17,6 +17,7 @@ use crate::assets::{line_of, DataFile, Source};
 use crate::inquiry::FacilityId;
 
 pub use catalogue::{Catalogue, Facility, Facts};
+pub use classify::strip_subject_prefixes;
 pub use normalize::Spelling;
 pub use rules::{Conclusion, Rule};
 

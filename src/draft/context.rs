@@ -1,0 +1,218 @@
+//! What templates see: the citizen's name, the facility and its confirmed facts, the territory's
+//! identity, the engagement. Every key is always present (null when unknown) so strict mode only
+//! fails on a real typo in a template.
+
+use chrono::NaiveDate;
+use handlebars::{
+    Context, Handlebars, Helper, HelperDef, RenderContext, RenderErrorReason, ScopedJson,
+};
+use serde_json::{json, Value};
+
+use crate::config::Territory;
+use crate::faq::catalogue::with_articles;
+use crate::faq::{Facility, Faq};
+use crate::inquiry::{Channel, Classification, Kind, Lang, Message};
+
+use super::dates::{long_date, long_date_with_weekday};
+use super::render::marker;
+
+/// What a reply is drafted from.
+#[derive(Debug, Clone, Copy)]
+pub struct ReplyInput<'a> {
+    pub message: &'a Message,
+    pub classification: &'a Classification,
+    pub channel: Channel,
+    /// The inquiry reference (`VSGP-2026-000042`) once the ledger assigned one.
+    pub reference: Option<&'a str>,
+    /// The answer delay promised for this inquiry, in working days.
+    pub engagement_days: u32,
+}
+
+/// What an acknowledgement of receipt is drafted from.
+#[derive(Debug, Clone, Copy)]
+pub struct AckInput<'a> {
+    pub message: &'a Message,
+    pub classification: &'a Classification,
+    pub channel: Channel,
+    pub reference: &'a str,
+    /// Date of receipt (Europe/Paris).
+    pub received: NaiveDate,
+    pub engagement_days: u32,
+    /// Last day of the engagement.
+    pub deadline: NaiveDate,
+}
+
+/// `{{fact facility.hours "les horaires"}}`: the confirmed fact, or a marker naming what is missing.
+pub struct FactHelper;
+
+impl HelperDef for FactHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, handlebars::RenderError> {
+        let value = h
+            .param(0)
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex("fact", 0))?
+            .value();
+        let what = h
+            .param(1)
+            .and_then(|p| p.value().as_str().map(str::to_string))
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex("fact", 1))?;
+        let text = value.as_str().map(str::trim).unwrap_or("");
+        let out = if text.is_empty() {
+            marker(&what)
+        } else {
+            text.to_string()
+        };
+        Ok(ScopedJson::Derived(Value::String(out)))
+    }
+}
+
+/// The citizen's display name, cleaned: one line, bounded, no addresses.
+fn citizen_name(message: &Message) -> Value {
+    let name = message
+        .from
+        .as_ref()
+        .and_then(|a| a.name.as_deref())
+        .map(crate::mail::parse::clean_line)
+        .filter(|n| !n.is_empty() && !n.contains('@') && n.chars().count() <= 60);
+    name.map(Value::String).unwrap_or(Value::Null)
+}
+
+fn facility_json(f: &Facility) -> Value {
+    let [le, du, au] = with_articles(&f.name, f.article.as_deref());
+    let facts = &f.facts;
+    let has_contact = ![&facts.address, &facts.phone, &facts.email, &facts.web]
+        .iter()
+        .all(|v| v.trim().is_empty());
+    json!({
+        "id": f.id.as_str(),
+        "name": f.name,
+        "le": le,
+        "du": du,
+        "au": au,
+        "has_contact": has_contact,
+        "commune": f.commune,
+        "note": f.note,
+        "address": f.facts.address,
+        "phone": f.facts.phone,
+        "email": f.facts.email,
+        "web": f.facts.web,
+        "hours": f.facts.hours,
+        "prices": f.facts.prices,
+    })
+}
+
+fn kind_label(kind: Kind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (Kind::Siege, Lang::Fr) => "le siège de Vallée Sud – Grand Paris",
+        (Kind::Piscine, Lang::Fr) => "nos piscines",
+        (Kind::Conservatoire, Lang::Fr) => "nos conservatoires",
+        (Kind::Mediatheque, Lang::Fr) => "nos médiathèques et bibliothèques",
+        (Kind::Theatre, Lang::Fr) => "nos théâtres",
+        (Kind::Autre, Lang::Fr) => "nos services",
+        (Kind::Siege, Lang::En) => "the Vallée Sud – Grand Paris head office",
+        (Kind::Piscine, Lang::En) => "our swimming pools",
+        (Kind::Conservatoire, Lang::En) => "our music and dance schools",
+        (Kind::Mediatheque, Lang::En) => "our libraries",
+        (Kind::Theatre, Lang::En) => "our theatres",
+        (Kind::Autre, Lang::En) => "our services",
+    }
+}
+
+fn territory_json(t: &Territory) -> Value {
+    json!({
+        "name": t.name,
+        "service": t.service,
+        "address": t.address,
+        "phone": t.phone,
+        "email": t.email,
+        "web": t.web,
+    })
+}
+
+fn common(
+    faq: &Faq,
+    territory: &Territory,
+    message: &Message,
+    c: &Classification,
+    channel: Channel,
+) -> Value {
+    let facility = c
+        .facility
+        .as_ref()
+        .and_then(|id| faq.catalogue.facility(id));
+    let siblings: Vec<Value> = faq
+        .catalogue
+        .of_kind(c.kind)
+        .map(|f| json!({ "name": f.name, "commune": f.commune }))
+        .collect();
+    let outside: Vec<Value> = c
+        .rules
+        .iter()
+        .filter_map(|r| r.strip_prefix("hors:"))
+        .filter_map(|id| faq.catalogue.outside.iter().find(|o| o.id == id))
+        .map(|o| {
+            let [le, _, _] = with_articles(&o.name, None);
+            json!({ "name": o.name, "le": le, "owner": o.owner })
+        })
+        .collect();
+    json!({
+        "lang": c.lang.as_str(),
+        "channel": channel.as_str(),
+        "chat": channel == Channel::Chat,
+        "citizen_name": citizen_name(message),
+        "kind": c.kind.as_str(),
+        "kind_label": kind_label(c.kind, c.lang),
+        "topic": c.topic.as_str(),
+        "facility": facility.map(facility_json).unwrap_or(Value::Null),
+        "facilities_of_kind": if facility.is_some() { Vec::new() } else { siblings },
+        "outside": outside,
+        "territory": territory_json(territory),
+    })
+}
+
+/// Data for a reply template.
+pub fn reply_data(faq: &Faq, territory: &Territory, input: &ReplyInput<'_>) -> Value {
+    let mut data = common(
+        faq,
+        territory,
+        input.message,
+        input.classification,
+        input.channel,
+    );
+    data["reference"] = input
+        .reference
+        .map(|r| Value::String(r.to_string()))
+        .unwrap_or(Value::Null);
+    data["engagement_days"] = json!(input.engagement_days);
+    data["answer"] = Value::String(String::new());
+    data
+}
+
+/// Data for an acknowledgement template.
+pub fn ack_data(faq: &Faq, territory: &Territory, input: &AckInput<'_>) -> Value {
+    let lang = input.classification.lang;
+    let mut data = common(
+        faq,
+        territory,
+        input.message,
+        input.classification,
+        input.channel,
+    );
+    let (subject, _) = crate::faq::strip_subject_prefixes(&input.message.subject);
+    let subject: String = subject.chars().take(150).collect();
+    data["reference"] = json!(input.reference);
+    data["subject"] = if subject.trim().is_empty() {
+        Value::Null
+    } else {
+        Value::String(subject)
+    };
+    data["received_date"] = json!(long_date(input.received, lang));
+    data["engagement_days"] = json!(input.engagement_days);
+    data["deadline_date"] = json!(long_date_with_weekday(input.deadline, lang));
+    data
+}

@@ -1,0 +1,128 @@
+//! The three renderings of one draft (plain text, HTML, Discord markdown) and the
+//! `[[à compléter : …]]` markers that block approval until an agent fills them in.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// Opening of a marker; the full form is `[[à compléter : what is missing]]`.
+pub const MARKER_OPEN: &str = "[[à compléter : ";
+
+/// A marker asking an agent to supply a missing fact.
+pub fn marker(what: &str) -> String {
+    format!("{MARKER_OPEN}{what}]]")
+}
+
+/// The markers still present in a text (what is missing, in order).
+pub fn markers(text: &str) -> Vec<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"\[\[\s*à compléter\s*:\s*([^\]]*)\]\]").expect("static regex")
+    });
+    re.captures_iter(text)
+        .map(|c| c[1].trim().to_string())
+        .collect()
+}
+
+/// HTML for a plain-text draft: every character escaped, paragraphs and line breaks kept,
+/// web addresses made clickable.
+pub fn text_to_html(text: &str) -> String {
+    let mut html =
+        String::from("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n");
+    for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        let lines: Vec<String> = paragraph
+            .lines()
+            .map(|l| linkify(&escape_html(l)))
+            .collect();
+        html.push_str("<p>");
+        html.push_str(&lines.join("<br>\n"));
+        html.push_str("</p>\n");
+    }
+    html.push_str("</body></html>\n");
+    html
+}
+
+/// Escapes the five HTML-significant characters.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn linkify(escaped: &str) -> String {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r#"https?://[^\s<>"&]+[^\s<>"&.,;:!?)]"#).expect("static regex")
+    });
+    re.replace_all(escaped, r#"<a href="$0">$0</a>"#)
+        .into_owned()
+}
+
+/// Discord markdown that shows exactly the text: every formatting character is escaped, so
+/// nothing can be hidden (spoilers, headings, links) or turned into a mention.
+pub fn text_to_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        // Block syntax at the start of a line: headings, quotes, lists.
+        if trimmed.starts_with(['#', '>', '-', '+']) {
+            out.push('\\');
+        }
+        for c in line.chars() {
+            if matches!(
+                c,
+                '\\' | '*' | '_' | '~' | '`' | '|' | '[' | ']' | '<' | '>' | '@'
+            ) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push('\n');
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_are_found_and_described() {
+        let text = format!(
+            "Horaires : {}. Tarifs : {}.",
+            marker("horaires de la piscine"),
+            marker("tarifs")
+        );
+        assert_eq!(markers(&text), vec!["horaires de la piscine", "tarifs"]);
+        assert!(markers("Tout est renseigné.").is_empty());
+    }
+
+    #[test]
+    fn html_escapes_everything_and_keeps_paragraphs() {
+        let html = text_to_html(
+            "Bonjour <script>alert(1)</script>,\n\nVoir https://example.org/a?b=1.\nMerci",
+        );
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(!html.contains("<script>"));
+        assert!(html.contains(r#"<a href="https://example.org/a?b=1">"#));
+        assert_eq!(html.matches("<p>").count(), 2);
+    }
+
+    #[test]
+    fn markdown_cannot_hide_text_or_mention() {
+        let md = text_to_markdown("||caché|| **gras** @everyone <@123>\n# titre");
+        assert!(md.contains(r"\|\|caché\|\|"));
+        assert!(md.contains(r"\*\*gras\*\*"));
+        assert!(md.contains(r"\@everyone"));
+        assert!(md.contains(r"\# titre"));
+    }
+}
