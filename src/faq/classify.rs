@@ -281,13 +281,19 @@ mod tests {
         let faq = Faq::embedded();
         let c = faq.classify(&message("Aquagym Bagneux", "Bonjour, c'est quand ?"));
         assert_eq!(c.kind, Kind::Piscine);
-        assert_eq!(c.facility.as_ref().map(|f| f.as_str()), Some("piscine-bagneux"));
+        assert_eq!(
+            c.facility.as_ref().map(|f| f.as_str()),
+            Some("piscine-bagneux")
+        );
     }
 
     #[test]
     fn a_commune_in_a_reply_subject_does_not_pin_a_facility() {
         let faq = Faq::embedded();
-        let c = faq.classify(&message("RE: Aquagym Bagneux", "Et l'aquagym, c'est quand ?"));
+        let c = faq.classify(&message(
+            "RE: Aquagym Bagneux",
+            "Et l'aquagym, c'est quand ?",
+        ));
         assert_eq!(c.kind, Kind::Piscine);
         assert_eq!(c.facility, None);
     }

@@ -209,20 +209,30 @@ mod tests {
 
     #[test]
     fn binary_and_plain_text_are_not_mail() {
-        let png = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d];
-        assert!(matches!(parse(&png, &Limits::default()), Err(ParseError::NoHeaders)));
+        let png = [
+            0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d,
+        ];
+        assert!(matches!(
+            parse(&png, &Limits::default()),
+            Err(ParseError::NoHeaders)
+        ));
         assert!(matches!(
             parse(b"Bonjour, les horaires ?", &Limits::default()),
             Err(ParseError::NoHeaders)
         ));
-        assert!(matches!(parse(b" \r\n", &Limits::default()), Err(ParseError::Empty)));
+        assert!(matches!(
+            parse(b" \r\n", &Limits::default()),
+            Err(ParseError::Empty)
+        ));
     }
 
     #[test]
     fn headers_and_mbox_lines_open_a_mail() {
         assert!(starts_like_a_header(b"Subject: x\r\n\r\nbody"));
         assert!(starts_like_a_header(b"\r\nReceived : from mx\r\n"));
-        assert!(starts_like_a_header(b"From someone@example.net Mon Jan 12\n"));
+        assert!(starts_like_a_header(
+            b"From someone@example.net Mon Jan 12\n"
+        ));
         assert!(!starts_like_a_header(b": no name\r\n"));
     }
 }
