@@ -161,16 +161,22 @@ impl Faq {
         let kind = best_kind(&kinds);
         let named_any = !ranked.is_empty();
         if !named_any && kind != Kind::Autre {
-            if let Some(id) = self.facility_by_commune(kind, &text.body) {
+            // A fresh subject ("Aquagym Bagneux") is the writer's own words; a reply's is not.
+            let own_words = if text.reply {
+                text.body.clone()
+            } else {
+                format!("{}\n{}", text.subject, text.body)
+            };
+            if let Some(id) = self.facility_by_commune(kind, &own_words) {
                 return (Some(id), kind);
             }
         }
         (None, kind)
     }
 
-    /// The only facility of `kind` in the only commune named in the body, if there is one.
-    fn facility_by_commune(&self, kind: Kind, body: &str) -> Option<FacilityId> {
-        let mut named = self.communes.iter().filter(|c| c.pattern.is_match(body));
+    /// The only facility of `kind` in the only commune named in `text`, if there is one.
+    fn facility_by_commune(&self, kind: Kind, text: &str) -> Option<FacilityId> {
+        let mut named = self.communes.iter().filter(|c| c.pattern.is_match(text));
         let commune = named.next()?;
         if named.next().is_some() {
             return None;
@@ -260,5 +266,35 @@ mod tests {
             ("objet perdu", false)
         );
         assert_eq!(strip_subject_prefixes("Recherche"), ("Recherche", false));
+    }
+
+    fn message(subject: &str, body: &str) -> Message {
+        Message {
+            subject: subject.to_string(),
+            body: body.to_string(),
+            ..Message::default()
+        }
+    }
+
+    #[test]
+    fn a_commune_in_a_fresh_subject_pins_the_only_facility_of_that_kind() {
+        let faq = Faq::embedded();
+        let c = faq.classify(&message("Aquagym Bagneux", "Bonjour, c'est quand ?"));
+        assert_eq!(c.kind, Kind::Piscine);
+        assert_eq!(
+            c.facility.as_ref().map(|f| f.as_str()),
+            Some("piscine-bagneux")
+        );
+    }
+
+    #[test]
+    fn a_commune_in_a_reply_subject_does_not_pin_a_facility() {
+        let faq = Faq::embedded();
+        let c = faq.classify(&message(
+            "RE: Aquagym Bagneux",
+            "Et l'aquagym, c'est quand ?",
+        ));
+        assert_eq!(c.kind, Kind::Piscine);
+        assert_eq!(c.facility, None);
     }
 }

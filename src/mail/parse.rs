@@ -42,6 +42,9 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Message, ParseError> {
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ParseError::Empty);
     }
+    if !starts_like_a_header(raw) {
+        return Err(ParseError::NoHeaders);
+    }
     let too_large = raw.len() > limits.max_bytes;
     let raw = if too_large {
         &raw[..TOO_LARGE_PREFIX.min(raw.len())]
@@ -166,6 +169,29 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Message, ParseError> {
     })
 }
 
+/// True when the bytes open like RFC 5322 mail: a header field name and a colon, or an mbox
+/// `From ` line. Binary files (images, archives) and plain text are not mail, whatever a lenient
+/// parser makes of them.
+fn starts_like_a_header(raw: &[u8]) -> bool {
+    let start = raw
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(raw.len());
+    let line = &raw[start..];
+    if line.starts_with(b"From ") {
+        return true;
+    }
+    let name = line
+        .iter()
+        .take_while(|b| matches!(b, 0x21..=0x39 | 0x3b..=0x7e))
+        .count();
+    let colon = line[name..]
+        .iter()
+        .find(|b| **b != b' ' && **b != b'\t')
+        .copied();
+    name > 0 && colon == Some(b':')
+}
+
 /// One line of header text: control characters (including CR/LF, a header-injection vector) become
 /// spaces, runs of spaces collapse.
 pub fn clean_line(s: &str) -> String {
@@ -175,4 +201,38 @@ pub fn clean_line(s: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_and_plain_text_are_not_mail() {
+        let png = [
+            0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d,
+        ];
+        assert!(matches!(
+            parse(&png, &Limits::default()),
+            Err(ParseError::NoHeaders)
+        ));
+        assert!(matches!(
+            parse(b"Bonjour, les horaires ?", &Limits::default()),
+            Err(ParseError::NoHeaders)
+        ));
+        assert!(matches!(
+            parse(b" \r\n", &Limits::default()),
+            Err(ParseError::Empty)
+        ));
+    }
+
+    #[test]
+    fn headers_and_mbox_lines_open_a_mail() {
+        assert!(starts_like_a_header(b"Subject: x\r\n\r\nbody"));
+        assert!(starts_like_a_header(b"\r\nReceived : from mx\r\n"));
+        assert!(starts_like_a_header(
+            b"From someone@example.net Mon Jan 12\n"
+        ));
+        assert!(!starts_like_a_header(b": no name\r\n"));
+    }
 }
