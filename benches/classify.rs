@@ -57,7 +57,10 @@ fn main() {
     let limits = Limits::default();
     let faq = Faq::embedded();
     let drafter = Drafter::embedded(&Territory::default());
-    println!("classifier benchmark: {} distinct sample mails, {n} messages per pass, one thread", mails.len());
+    println!(
+        "classifier benchmark: {} distinct sample mails, {n} messages per pass, one thread",
+        mails.len()
+    );
 
     let parse = measure("parse (baseline)", n, |i| {
         black_box(mail::parse(&mails[i % mails.len()], &limits).ok());
@@ -83,5 +86,9 @@ fn main() {
         }
     });
     let ratio = |d: Duration| d.as_secs_f64() / parse.as_secs_f64();
-    println!("time ratio to baseline: classify x{:.2}, draft x{:.2}", ratio(classify), ratio(draft));
+    println!(
+        "time ratio to baseline: classify x{:.2}, draft x{:.2}",
+        ratio(classify),
+        ratio(draft)
+    );
 }
