@@ -122,7 +122,8 @@ impl FacilityId {
             && s.len() <= 64
             && !s.starts_with('-')
             && !s.ends_with('-')
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if ok {
             Ok(FacilityId(s.to_string()))
         } else {

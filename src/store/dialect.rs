@@ -73,7 +73,9 @@ pub fn redact(url: &str) -> String {
 
 /// The file behind a SQLite URL (`sqlite://path`, `sqlite:path`, with or without `?options`).
 fn sqlite_path(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
@@ -93,7 +95,11 @@ pub async fn connect(url: &str) -> Result<(AnyPool, Backend), StoreError> {
             }
         }
         if !url.contains("mode=") {
-            url.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+            url.push_str(if url.contains('?') {
+                "&mode=rwc"
+            } else {
+                "?mode=rwc"
+            });
         }
     }
     let options: AnyConnectOptions = url
@@ -133,9 +139,15 @@ mod tests {
     #[test]
     fn urls_select_the_backend() {
         assert_eq!(Backend::of("sqlite://x.db").ok(), Some(Backend::Sqlite));
-        assert_eq!(Backend::of("postgres://u@h/db").ok(), Some(Backend::Postgres));
+        assert_eq!(
+            Backend::of("postgres://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
         assert!(Backend::of("mysql://h/db").is_err());
-        assert_eq!(sqlite_path("sqlite://a/b.db?mode=rwc"), Some(PathBuf::from("a/b.db")));
+        assert_eq!(
+            sqlite_path("sqlite://a/b.db?mode=rwc"),
+            Some(PathBuf::from("a/b.db"))
+        );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
     }
 

@@ -76,7 +76,10 @@ impl Store {
             }
             let mut ids = HashMap::new();
             for r in q.fetch_all(&mut *tx).await? {
-                ids.insert(r.try_get::<String, _>("source_key")?, r.try_get::<i64, _>("id")?);
+                ids.insert(
+                    r.try_get::<String, _>("source_key")?,
+                    r.try_get::<i64, _>("id")?,
+                );
             }
             let fresh: Vec<(InquiryId, &ImportRow)> = chunk
                 .iter()

@@ -10,8 +10,8 @@ mod import;
 mod overdue;
 mod projection;
 mod purge;
-mod record;
 mod rebuild;
+mod record;
 mod report;
 mod types;
 
@@ -84,7 +84,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("backend", &self.backend).finish()
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish()
     }
 }
 

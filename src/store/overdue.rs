@@ -51,7 +51,10 @@ impl Store {
         rows.iter()
             .map(|row| {
                 let id = InquiryId(row.try_get("inquiry_id")?);
-                let corrupt = |message: String| StoreError::Corrupt { inquiry: id, message };
+                let corrupt = |message: String| StoreError::Corrupt {
+                    inquiry: id,
+                    message,
+                };
                 let text = |name: &str| -> Result<String, StoreError> { Ok(row.try_get(name)?) };
                 let deadline = NaiveDate::parse_from_str(&text("deadline")?, "%Y-%m-%d")
                     .map_err(|e| corrupt(e.to_string()))?;
@@ -59,10 +62,14 @@ impl Store {
                 Ok(OverdueItem {
                     id,
                     reference: self.reference(id, received_at),
-                    channel: text("channel")?.parse().map_err(|e| corrupt(format!("{e}")))?,
+                    channel: text("channel")?
+                        .parse()
+                        .map_err(|e| corrupt(format!("{e}")))?,
                     kind: text("kind")?.parse().map_err(|e| corrupt(format!("{e}")))?,
                     facility: text("facility")?,
-                    topic: text("topic")?.parse().map_err(|e| corrupt(format!("{e}")))?,
+                    topic: text("topic")?
+                        .parse()
+                        .map_err(|e| corrupt(format!("{e}")))?,
                     received_at,
                     deadline,
                     working_days_left: cal.working_days_left(today, deadline),

@@ -269,10 +269,14 @@ pub(crate) async fn load(
     let text = |name: &str| -> Result<String, StoreError> { Ok(row.try_get::<String, _>(name)?) };
     Ok(Some(Fact {
         inquiry,
-        channel: text("channel")?.parse().map_err(|e| corrupt(format!("{e}")))?,
+        channel: text("channel")?
+            .parse()
+            .map_err(|e| corrupt(format!("{e}")))?,
         kind: text("kind")?.parse().map_err(|e| corrupt(format!("{e}")))?,
         facility: text("facility")?,
-        topic: text("topic")?.parse().map_err(|e| corrupt(format!("{e}")))?,
+        topic: text("topic")?
+            .parse()
+            .map_err(|e| corrupt(format!("{e}")))?,
         received_at: row.try_get("received_at")?,
         classified_at: row.try_get("classified_at")?,
         automatic: row.try_get::<i64, _>("automatic")? != 0,

@@ -39,7 +39,10 @@ impl Store {
             let mut current: Option<Fact> = None;
             for row in &rows {
                 let id = InquiryId(row.try_get("inquiry_id")?);
-                let corrupt = |message: String| StoreError::Corrupt { inquiry: id, message };
+                let corrupt = |message: String| StoreError::Corrupt {
+                    inquiry: id,
+                    message,
+                };
                 if current.as_ref().is_some_and(|f| f.inquiry != id) {
                     facts.extend(current.take());
                 }
@@ -58,7 +61,10 @@ impl Store {
             }
             facts.extend(current.take());
             written += facts.len() as u64;
-            let derived: Vec<_> = facts.into_iter().map(|f| f.derive(&self.settings)).collect();
+            let derived: Vec<_> = facts
+                .into_iter()
+                .map(|f| f.derive(&self.settings))
+                .collect();
             projection::upsert(&mut tx, &derived).await?;
             start += SPAN;
         }

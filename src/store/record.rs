@@ -81,14 +81,16 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         lock(&mut tx, id).await?;
-        let previous = sqlx::query("SELECT kind, facility FROM classifications WHERE inquiry_id = $1")
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let previous =
+            sqlx::query("SELECT kind, facility FROM classifications WHERE inquiry_id = $1")
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
         let moved = previous.is_some_and(|row| {
             let kind: String = row.try_get("kind").unwrap_or_default();
             let facility: Option<String> = row.try_get("facility").unwrap_or_default();
-            kind != c.kind.as_str() || facility.as_deref() != c.facility.as_ref().map(|f| f.as_str())
+            kind != c.kind.as_str()
+                || facility.as_deref() != c.facility.as_ref().map(|f| f.as_str())
         });
         upsert_classification(&mut tx, id, c, at).await?;
         let event = if moved {
@@ -144,8 +146,15 @@ impl Store {
         } else {
             EventType::Edited
         };
-        self.append_in(&mut tx, id, event, author, at, &json!({ "version": version }))
-            .await?;
+        self.append_in(
+            &mut tx,
+            id,
+            event,
+            author,
+            at,
+            &json!({ "version": version }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(u32::try_from(version).unwrap_or(u32::MAX))
     }
@@ -161,7 +170,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         lock(&mut tx, id).await?;
-        self.append_in(&mut tx, id, event, actor, at, &detail).await?;
+        self.append_in(&mut tx, id, event, actor, at, &detail)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -174,7 +184,10 @@ impl Store {
         .bind(id.0)
         .fetch_all(&self.pool)
         .await?;
-        let corrupt = |message: String| StoreError::Corrupt { inquiry: id, message };
+        let corrupt = |message: String| StoreError::Corrupt {
+            inquiry: id,
+            message,
+        };
         rows.iter()
             .map(|row| {
                 let name: String = row.try_get("event_type")?;
@@ -207,7 +220,9 @@ impl Store {
                     version: u32::try_from(row.try_get::<i64, _>("version")?).unwrap_or(0),
                     draft: match text {
                         Some(text) => Some(DraftText {
-                            subject: row.try_get::<Option<String>, _>("subject")?.unwrap_or_default(),
+                            subject: row
+                                .try_get::<Option<String>, _>("subject")?
+                                .unwrap_or_default(),
                             text,
                             html: row.try_get("html")?,
                         }),

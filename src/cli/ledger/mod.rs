@@ -111,7 +111,11 @@ pub fn report(config: &Config, args: ReportArgs) -> anyhow::Result<ExitCode> {
         .collect::<Result<Vec<_>, _>>()?;
     let format = render::Format::parse(&args.format)?;
     let query = ReportQuery {
-        from: args.from.as_deref().map(|d| date(d, "--from")).transpose()?,
+        from: args
+            .from
+            .as_deref()
+            .map(|d| date(d, "--from"))
+            .transpose()?,
         to: args.to.as_deref().map(|d| date(d, "--to")).transpose()?,
         by,
         today: today(args.today.as_deref())?,
@@ -122,8 +126,8 @@ pub fn report(config: &Config, args: ReportArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn import(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let rows = match parse_import_csv(&text) {
         Ok(rows) => rows,
         Err(errors) => {
@@ -166,7 +170,10 @@ pub fn purge(config: &Config, args: PurgeArgs) -> anyhow::Result<ExitCode> {
     );
     println!("  inquiries marked purged: {}", summary.inquiries);
     println!("  messages deleted:        {}", summary.messages_deleted);
-    println!("  senders pseudonymised:   {}", summary.senders_pseudonymised);
+    println!(
+        "  senders pseudonymised:   {}",
+        summary.senders_pseudonymised
+    );
     println!("  draft versions cleared:  {}", summary.drafts_cleared);
     println!("  outbox payloads cleared: {}", summary.outbox_cleared);
     println!("indicators unchanged (the event log and projection are kept).");

@@ -123,7 +123,11 @@ pub fn report(by: &[GroupBy], rows: &[ReportRow], format: Format) -> String {
                 .chain(COLUMNS.iter().map(|(name, _)| name.to_string()));
             let mut out = csv_line(header);
             for row in rows {
-                let fields = row.groups.iter().cloned().chain(values(&row.indicators, false));
+                let fields = row
+                    .groups
+                    .iter()
+                    .cloned()
+                    .chain(values(&row.indicators, false));
                 out.push_str(&csv_line(fields));
             }
             out
@@ -155,7 +159,13 @@ pub fn report(by: &[GroupBy], rows: &[ReportRow], format: Format) -> String {
                 .map(|row| {
                     row.groups
                         .iter()
-                        .map(|g| if g.is_empty() { "(aucun)".to_string() } else { g.clone() })
+                        .map(|g| {
+                            if g.is_empty() {
+                                "(aucun)".to_string()
+                            } else {
+                                g.clone()
+                            }
+                        })
                         .chain(values(&row.indicators, true))
                         .collect()
                 })
@@ -168,7 +178,13 @@ pub fn report(by: &[GroupBy], rows: &[ReportRow], format: Format) -> String {
 /// The overdue list in the requested format.
 pub fn overdue(items: &[OverdueItem], format: Format) -> String {
     let header = [
-        "reference", "channel", "kind", "facility", "topic", "received", "deadline",
+        "reference",
+        "channel",
+        "kind",
+        "facility",
+        "topic",
+        "received",
+        "deadline",
         "working_days_left",
     ];
     let fields = |i: &OverdueItem| {
@@ -205,10 +221,18 @@ pub fn overdue(items: &[OverdueItem], format: Format) -> String {
                 .collect();
             format!("{}\n", Value::Array(list))
         }
-        Format::Table if items.is_empty() => "Aucune demande en retard ni proche de l'échéance.\n".to_string(),
+        Format::Table if items.is_empty() => {
+            "Aucune demande en retard ni proche de l'échéance.\n".to_string()
+        }
         Format::Table => {
             let labels = [
-                "référence", "canal", "type", "équipement", "sujet", "reçue le", "échéance",
+                "référence",
+                "canal",
+                "type",
+                "équipement",
+                "sujet",
+                "reçue le",
+                "échéance",
                 "j ouvrés restants",
             ];
             let rows = items

@@ -26,7 +26,11 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
     let mut line = 1;
     let mut start = 1;
     let mut quoted = false;
-    let mut chars = text.strip_prefix('\u{feff}').unwrap_or(text).chars().peekable();
+    let mut chars = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .chars()
+        .peekable();
     while let Some(c) = chars.next() {
         match (quoted, c) {
             (true, '"') if chars.peek() == Some(&'"') => {
@@ -86,7 +90,10 @@ fn row(line: usize, f: &[String; 8]) -> Result<ImportRow, String> {
         timestamp(&f[5], "received_at")?.ok_or_else(|| "received_at is required".to_string())?;
     let acknowledged_at = timestamp(&f[6], "acknowledged_at")?;
     let answered_at = timestamp(&f[7], "answered_at")?;
-    for (name, at) in [("acknowledged_at", acknowledged_at), ("answered_at", answered_at)] {
+    for (name, at) in [
+        ("acknowledged_at", acknowledged_at),
+        ("answered_at", answered_at),
+    ] {
         if at.is_some_and(|at| at < received_at) {
             return Err(format!("{name} is before received_at"));
         }
