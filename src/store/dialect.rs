@@ -48,6 +48,28 @@ impl Backend {
         }
     }
 
+    /// `($1, …, $n), ($n+1, …)` for `rows` rows of `cols` columns. SQLite gets `?N`: it looks
+    /// `$N` names up one by one (quadratic in the number of parameters), `?N` directly.
+    pub fn values_sql(self, rows: usize, cols: usize) -> String {
+        let mark = match self {
+            Backend::Sqlite => '?',
+            Backend::Postgres => '$',
+        };
+        let mut sql = String::with_capacity(rows * cols * 8);
+        for r in 0..rows {
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            for c in 0..cols {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push(mark);
+                sql.push_str(&(r * cols + c + 1).to_string());
+            }
+            sql.push(')');
+        }
+        sql
+    }
+
     /// Size of the whole database in bytes.
     pub fn size_sql(self) -> &'static str {
         match self {
@@ -149,6 +171,8 @@ mod tests {
             Some(PathBuf::from("a/b.db"))
         );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(Backend::Sqlite.values_sql(2, 2), "(?1, ?2), (?3, ?4)");
+        assert_eq!(Backend::Postgres.values_sql(1, 3), "($1, $2, $3)");
     }
 
     #[test]

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use super::projection::{self, values_sql, Step};
-use super::{secs, EventType, InquiryId, Store, StoreError};
+use super::projection::{self, Step};
+use super::{secs, Backend, EventType, InquiryId, Store, StoreError};
 use crate::inquiry::{Channel, FacilityId, Kind, Topic};
 
 mod csv;
@@ -57,13 +57,16 @@ impl Store {
     pub async fn import(&self, rows: &[ImportRow]) -> Result<ImportSummary, StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut summary = ImportSummary::default();
-        let mut events = EventBuffer::default();
+        let mut events = EventBuffer {
+            backend: self.backend,
+            rows: Vec::new(),
+        };
         let now = secs(Utc::now());
         for chunk in rows.chunks(BATCH) {
             let sql = format!(
                 "INSERT INTO inquiries (source_key, channel, received_at, created_at, updated_at) \
                  VALUES {} ON CONFLICT (source_key) DO NOTHING RETURNING id, source_key",
-                values_sql(chunk.len(), 5)
+                self.backend.values_sql(chunk.len(), 5)
             );
             let mut q = sqlx::query(&sql);
             for row in chunk {
@@ -93,7 +96,7 @@ impl Store {
             if fresh.is_empty() {
                 continue;
             }
-            insert_classifications(&mut tx, &fresh).await?;
+            insert_classifications(&mut tx, self.backend, &fresh).await?;
             let mut facts = Vec::with_capacity(fresh.len());
             for (id, row) in &fresh {
                 let mut fact = None;
@@ -112,7 +115,7 @@ impl Store {
                 }
             }
             events.flush(&mut tx, false).await?;
-            projection::upsert(&mut tx, &facts).await?;
+            projection::upsert(&mut tx, self.backend, &facts).await?;
         }
         events.flush(&mut tx, true).await?;
         tx.commit().await?;
@@ -146,12 +149,13 @@ fn steps(row: &ImportRow) -> Vec<(EventType, DateTime<Utc>, serde_json::Value)> 
 
 async fn insert_classifications(
     conn: &mut AnyConnection,
+    backend: Backend,
     fresh: &[(InquiryId, &ImportRow)],
 ) -> Result<(), StoreError> {
     let sql = format!(
         "INSERT INTO classifications (inquiry_id, kind, facility, topic, automatic, lang, rules, \
          classified_at) VALUES {}",
-        values_sql(fresh.len(), 8)
+        backend.values_sql(fresh.len(), 8)
     );
     let mut q = sqlx::query(&sql);
     for (id, row) in fresh {
@@ -170,8 +174,8 @@ async fn insert_classifications(
 }
 
 /// Events waiting to be inserted, written in full batches of [`BATCH`].
-#[derive(Default)]
 struct EventBuffer {
+    backend: Backend,
     rows: Vec<(InquiryId, EventType, i64, String)>,
 }
 
@@ -185,7 +189,7 @@ impl EventBuffer {
             let n = self.rows.len().min(BATCH);
             let sql = format!(
                 "INSERT INTO events (inquiry_id, event_type, actor, at, detail) VALUES {}",
-                values_sql(n, 5)
+                self.backend.values_sql(n, 5)
             );
             let mut q = sqlx::query(&sql);
             for (id, event, at, detail) in self.rows.drain(..n) {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, Utc};
 use serde::Deserialize;
 use sqlx::{AnyConnection, Row};
 
-use super::{from_secs, secs, EventType, InquiryId, StoreError, StoreSettings};
+use super::{from_secs, secs, Backend, EventType, InquiryId, StoreError, StoreSettings};
 use crate::calendar::paris_date;
 use crate::inquiry::{Channel, Kind, Topic};
 
@@ -212,25 +212,12 @@ impl FactRow {
     }
 }
 
-/// `($1, …, $n), ($n+1, …)` for `rows` rows of `cols` columns.
-pub(crate) fn values_sql(rows: usize, cols: usize) -> String {
-    let mut sql = String::with_capacity(rows * cols * 6);
-    for r in 0..rows {
-        sql.push_str(if r == 0 { "(" } else { ", (" });
-        for c in 0..cols {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('$');
-            sql.push_str(&(r * cols + c + 1).to_string());
-        }
-        sql.push(')');
-    }
-    sql
-}
-
 /// Inserts or replaces facts (at most [`super::dialect::MAX_PARAMS`] / 22 rows per statement).
-pub(crate) async fn upsert(conn: &mut AnyConnection, rows: &[FactRow]) -> Result<(), StoreError> {
+pub(crate) async fn upsert(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    rows: &[FactRow],
+) -> Result<(), StoreError> {
     let per = super::dialect::MAX_PARAMS / COLUMNS.len();
     let updates: Vec<String> = COLUMNS[1..]
         .iter()
@@ -240,7 +227,7 @@ pub(crate) async fn upsert(conn: &mut AnyConnection, rows: &[FactRow]) -> Result
         let sql = format!(
             "INSERT INTO indicator_facts ({}) VALUES {} ON CONFLICT (inquiry_id) DO UPDATE SET {}",
             COLUMNS.join(", "),
-            values_sql(chunk.len(), COLUMNS.len()),
+            backend.values_sql(chunk.len(), COLUMNS.len()),
             updates.join(", ")
         );
         let mut q = sqlx::query(&sql);

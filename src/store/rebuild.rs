@@ -65,7 +65,7 @@ impl Store {
                 .into_iter()
                 .map(|f| f.derive(&self.settings))
                 .collect();
-            projection::upsert(&mut tx, &derived).await?;
+            projection::upsert(&mut tx, self.backend, &derived).await?;
             start += SPAN;
         }
         tx.commit().await?;

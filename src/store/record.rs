@@ -294,7 +294,7 @@ impl Store {
             detail,
         };
         let fact = projection::apply(id, current, &step)?;
-        projection::upsert(conn, &[fact.derive(&self.settings)]).await
+        projection::upsert(conn, self.backend, &[fact.derive(&self.settings)]).await
     }
 }
 

@@ -100,7 +100,7 @@ const AGGREGATES: &str = "\
     COUNT(CASE WHEN counted = 1 AND answer_delay <= engagement_days THEN 1 END) AS within_engagement, \
     COUNT(CASE WHEN counted = 1 AND ack_days IS NOT NULL THEN 1 END) AS acknowledgement_due, \
     COUNT(CASE WHEN counted = 1 AND ack_delay <= ack_days THEN 1 END) AS acknowledged_within, \
-    COUNT(CASE WHEN counted = 1 AND answered_at IS NULL AND deadline < $3 THEN 1 END) AS overdue, \
+    COUNT(CASE WHEN counted = 1 AND answered_at IS NULL AND deadline < $1 THEN 1 END) AS overdue, \
     COUNT(CASE WHEN automatic = 1 THEN 1 END) AS automatic, \
     COUNT(CASE WHEN automatic = 0 AND rejected = 1 THEN 1 END) AS rejected";
 
@@ -119,21 +119,30 @@ impl Store {
             .collect();
         let mut group_by: Vec<&str> = query.by.iter().map(|g| g.as_str()).collect();
         group_by.push("answer_delay");
+        // Without bounds there is no WHERE at all: a full scan beats the date index.
+        let mut bounds = Vec::new();
+        let mut filter = Vec::new();
+        for (date, op) in [(query.from, ">="), (query.to, "<=")] {
+            if let Some(date) = date {
+                bounds.push(date.format("%Y-%m-%d").to_string());
+                filter.push(format!("received_date {op} ${}", bounds.len() + 1));
+            }
+        }
+        let filter = if filter.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", filter.join(" AND "))
+        };
         let sql = format!(
-            "SELECT {}answer_delay, {AGGREGATES} FROM indicator_facts \
-             WHERE received_date >= $1 AND received_date <= $2 GROUP BY {}",
+            "SELECT {}answer_delay, {AGGREGATES} FROM indicator_facts {filter} GROUP BY {}",
             groups.iter().map(|g| format!("{g}, ")).collect::<String>(),
             group_by.join(", ")
         );
-        let day = |d: Option<NaiveDate>, default: &str| {
-            d.map_or(default.to_string(), |d| d.format("%Y-%m-%d").to_string())
-        };
-        let rows = sqlx::query(&sql)
-            .bind(day(query.from, "0000-01-01"))
-            .bind(day(query.to, "9999-12-31"))
-            .bind(query.today.format("%Y-%m-%d").to_string())
-            .fetch_all(&self.pool)
-            .await?;
+        let mut q = sqlx::query(&sql).bind(query.today.format("%Y-%m-%d").to_string());
+        for bound in bounds {
+            q = q.bind(bound);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         let mut merged: BTreeMap<Vec<String>, GroupAggregate> = BTreeMap::new();
         if query.by.is_empty() {
             merged.insert(Vec::new(), GroupAggregate::default());
