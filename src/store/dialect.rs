@@ -48,13 +48,10 @@ impl Backend {
         }
     }
 
-    /// `($1, …, $n), ($n+1, …)` for `rows` rows of `cols` columns. SQLite gets `?N`: it looks
-    /// `$N` names up one by one (quadratic in the number of parameters), `?N` directly.
+    /// `($1, …, $n), ($n+1, …)` for `rows` rows of `cols` columns. SQLite gets anonymous `?`
+    /// (bound in order): sqlx asks SQLite the name of every numbered parameter, a linear lookup
+    /// each, which makes `$N`/`?N` quadratic in the batch size.
     pub fn values_sql(self, rows: usize, cols: usize) -> String {
-        let mark = match self {
-            Backend::Sqlite => '?',
-            Backend::Postgres => '$',
-        };
         let mut sql = String::with_capacity(rows * cols * 8);
         for r in 0..rows {
             sql.push_str(if r == 0 { "(" } else { ", (" });
@@ -62,8 +59,13 @@ impl Backend {
                 if c > 0 {
                     sql.push_str(", ");
                 }
-                sql.push(mark);
-                sql.push_str(&(r * cols + c + 1).to_string());
+                match self {
+                    Backend::Sqlite => sql.push('?'),
+                    Backend::Postgres => {
+                        sql.push('$');
+                        sql.push_str(&(r * cols + c + 1).to_string());
+                    }
+                }
             }
             sql.push(')');
         }
@@ -171,7 +173,7 @@ mod tests {
             Some(PathBuf::from("a/b.db"))
         );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
-        assert_eq!(Backend::Sqlite.values_sql(2, 2), "(?1, ?2), (?3, ?4)");
+        assert_eq!(Backend::Sqlite.values_sql(2, 2), "(?, ?), (?, ?)");
         assert_eq!(Backend::Postgres.values_sql(1, 3), "($1, $2, $3)");
     }
 
