@@ -1,1 +1,158 @@
-//! (in progress)
+//! The ledger database: inquiries, classifications, drafts, outbox, the append-only event log and
+//! the indicator projection, behind one [`Store`] that speaks SQLite or PostgreSQL.
+//!
+//! Queries are written once (numbered `$n` placeholders work on both engines); what differs lives
+//! in [`dialect`]. Personal data is kept in `inquiry_personal`, draft texts and outbox payloads
+//! so that [`Store::purge`] can remove it without touching any indicator.
+
+mod dialect;
+mod import;
+mod overdue;
+mod projection;
+mod purge;
+mod rebuild;
+mod record;
+mod report;
+mod types;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sqlx::AnyPool;
+
+use crate::calendar::Calendar;
+use crate::engagement::Engagements;
+
+pub use dialect::Backend;
+pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
+pub use overdue::OverdueItem;
+pub use purge::{parse_retention, PurgeSummary, Retention, RetentionError};
+pub use report::{GroupBy, ReportQuery, ReportRow};
+pub use types::{
+    parse_reference, reference, DraftText, DraftVersion, Event, EventType, InquiryId, NewInquiry,
+    Recorded, UnknownEventType,
+};
+
+/// A database operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL `{0}`: use sqlite://FILE or postgres://USER@HOST/DB")]
+    UnsupportedUrl(String),
+    #[error("cannot create directory {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot connect to {0}: {1}")]
+    Connect(String, sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("no inquiry with id {0}")]
+    NotFound(InquiryId),
+    #[error("inquiry {inquiry}: {message}")]
+    Corrupt { inquiry: InquiryId, message: String },
+}
+
+/// What the store needs to know to compute engagements and references.
+pub struct StoreSettings {
+    pub engagements: Engagements,
+    pub calendar: Calendar,
+    /// Prefix of human references (`VSGP`).
+    pub reference_prefix: String,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        StoreSettings {
+            engagements: Engagements::embedded(),
+            calendar: Calendar::new(false),
+            reference_prefix: "VSGP".to_string(),
+        }
+    }
+}
+
+/// The ledger; cheap to clone (a pool and shared settings).
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    settings: Arc<StoreSettings>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating and migrating when needed) with the embedded engagements.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        Store::open_with(url, StoreSettings::default()).await
+    }
+
+    /// Opens (creating and migrating when needed) with the given engagements and calendar.
+    pub async fn open_with(url: &str, settings: StoreSettings) -> Result<Store, StoreError> {
+        let (pool, backend) = dialect::connect(url).await?;
+        let store = Store {
+            pool,
+            backend,
+            settings: Arc::new(settings),
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations; returns the versions and descriptions now applied.
+    pub async fn migrate(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        let migrator = self.backend.migrator();
+        migrator.run(&self.pool).await?;
+        Ok(migrator
+            .iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Size of the database in bytes (SQLite file pages; `pg_database_size`).
+    pub async fn database_size(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(self.backend.size_sql())
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Number of rows in the indicator projection (one per inquiry); a cheap baseline query.
+    pub async fn count_facts(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM indicator_facts")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Closes every connection (tests drop their databases afterwards).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The human reference of an inquiry.
+    pub fn reference(&self, id: InquiryId, received_at: DateTime<Utc>) -> String {
+        reference(&self.settings.reference_prefix, id, received_at)
+    }
+}
+
+/// Seconds since the epoch, the way every timestamp is stored.
+fn secs(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+/// Back from stored seconds.
+fn from_secs(s: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(s, 0).unwrap_or_default()
+}

@@ -1,0 +1,8 @@
+//! Ledger tests: every scenario runs on SQLite and on PostgreSQL through the same code.
+
+mod cli;
+mod import;
+mod purge;
+mod record;
+mod report;
+mod support;
