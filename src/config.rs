@@ -33,6 +33,50 @@ pub struct Config {
     pub templates_dir: Option<PathBuf>,
     pub territory: Territory,
     pub calendar: CalendarConfig,
+    pub mail: MailConfig,
+}
+
+/// Outgoing mail policy (the IMAP/SMTP connection settings live with the mail channel).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    /// The address replies and acknowledgements come from (`GUICHET_FROM`).
+    pub from: String,
+    /// Our own addresses: never acknowledged (loop protection), besides `from`.
+    pub own_addresses: Vec<String>,
+    /// At most this many acknowledgements per sender per day.
+    pub ack_per_sender_per_day: u32,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            from: "contact@valleesud.example".to_string(),
+            own_addresses: Vec::new(),
+            ack_per_sender_per_day: 5,
+        }
+    }
+}
+
+impl MailConfig {
+    /// True for the territory's own addresses (compared case-insensitively).
+    pub fn is_own_address(&self, email: &str) -> bool {
+        let email = email.trim();
+        email.eq_ignore_ascii_case(self.from.trim())
+            || self
+                .own_addresses
+                .iter()
+                .any(|a| a.trim().eq_ignore_ascii_case(email))
+    }
+
+    /// The domain used in Message-IDs we create.
+    pub fn message_id_domain(&self) -> &str {
+        self.from
+            .rsplit_once('@')
+            .map(|(_, d)| d.trim())
+            .filter(|d| !d.is_empty())
+            .unwrap_or("guichet.invalid")
+    }
 }
 
 /// The territory's identity, used in signatures and acknowledgements.
@@ -82,6 +126,7 @@ impl Default for Config {
             templates_dir: None,
             territory: Territory::default(),
             calendar: CalendarConfig::default(),
+            mail: MailConfig::default(),
         }
     }
 }
@@ -121,6 +166,9 @@ impl Config {
         }
         if let Some(v) = get("GUICHET_TEMPLATES_DIR") {
             self.templates_dir = Some(PathBuf::from(v));
+        }
+        if let Some(v) = get("GUICHET_FROM") {
+            self.mail.from = v;
         }
         if let Some(v) = get("GUICHET_WHIT_MONDAY_WORKED") {
             self.calendar.whit_monday_worked = match v.as_str() {

@@ -14,4 +14,5 @@ pub mod faq;
 pub mod indicators;
 pub mod inquiry;
 pub mod mail;
+pub mod pipeline;
 pub mod store;

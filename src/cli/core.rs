@@ -129,10 +129,6 @@ pub fn faq_test(config: &Config) -> anyhow::Result<ExitCode> {
     })
 }
 
-pub fn demo(_config: &Config) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not implemented yet")
-}
-
 /// Everything the drafting commands need, loaded once.
 pub struct Kit {
     pub faq: Faq,

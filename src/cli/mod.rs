@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and dispatch to one small function per command.
 
 mod core;
+mod demo;
 mod ledger;
 
 use std::path::PathBuf;
@@ -32,7 +33,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Classify and draft the bundled sample inquiries (a first look without any account).
+    /// Run the bundled sample inquiries through the whole pipeline (temporary SQLite, no account).
     Demo,
     /// Sort messages: kind, facility, topic, automatic, rules that fired.
     Classify {
@@ -95,7 +96,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         config.database_url = Some(url);
     }
     match cli.command {
-        Command::Demo => core::demo(&config),
+        Command::Demo => demo::demo(&config),
         Command::Classify { json, chat, files } => core::classify(&config, json, chat, &files),
         Command::Draft { chat, file } => core::draft(&config, chat, &file),
         Command::Acknowledge { chat, file } => core::acknowledge(&config, chat, &file),

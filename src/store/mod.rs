@@ -7,13 +7,16 @@
 
 mod dialect;
 mod import;
+mod outbox;
 mod overdue;
 mod projection;
 mod purge;
+mod read;
 mod rebuild;
 mod record;
 mod report;
 mod types;
+mod workflow;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,13 +29,16 @@ use crate::engagement::Engagements;
 
 pub use dialect::Backend;
 pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
+pub use outbox::{Job, JobKind, NewJob};
 pub use overdue::OverdueItem;
 pub use purge::{parse_retention, PurgeSummary, Retention, RetentionError};
+pub use read::InquirySummary;
 pub use report::{GroupBy, ReportQuery, ReportRow};
 pub use types::{
     parse_reference, reference, DraftText, DraftVersion, Event, EventType, InquiryId, NewInquiry,
     Recorded, UnknownEventType,
 };
+pub use workflow::{Outcome, Standing, Status};
 
 /// A database operation failed.
 #[derive(Debug, thiserror::Error)]

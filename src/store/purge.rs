@@ -121,8 +121,8 @@ impl Store {
                  AND inquiry_id IN ({OLD})"
             ),
             format!(
-                "UPDATE outbox SET payload = NULL, last_error = NULL \
-                 WHERE (payload IS NOT NULL OR last_error IS NOT NULL) AND inquiry_id IN ({OLD})"
+                "UPDATE outbox SET payload = NULL, last_error = NULL, recipient = NULL \
+                 WHERE (payload IS NOT NULL OR last_error IS NOT NULL OR recipient IS NOT NULL) AND inquiry_id IN ({OLD})"
             ),
         ];
         let mut affected = [0_u64; 3];

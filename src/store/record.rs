@@ -51,7 +51,7 @@ impl Store {
                 created: false,
             });
         };
-        insert_personal(&mut tx, id, new.message).await?;
+        insert_personal(&mut tx, id, new.message, new.route.as_deref()).await?;
         upsert_classification(&mut tx, id, new.classification, new.received_at).await?;
         let mut detail = classification_detail(new.classification);
         detail["channel"] = json!(new.channel.as_str());
@@ -316,12 +316,13 @@ async fn insert_personal(
     conn: &mut AnyConnection,
     id: InquiryId,
     m: &Message,
+    route: Option<&str>,
 ) -> Result<(), StoreError> {
     let json = |v: serde_json::Result<String>| v.unwrap_or_else(|_| "[]".to_string());
     sqlx::query(
         "INSERT INTO inquiry_personal (inquiry_id, from_name, from_email, subject, body, quoted, \
-         signature, headers, html, message_id, attachments) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         signature, headers, html, message_id, attachments, route) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(id.0)
     .bind(m.from.as_ref().and_then(|a| a.name.clone()))
@@ -334,6 +335,7 @@ async fn insert_personal(
     .bind(m.html.clone())
     .bind(m.message_id.clone())
     .bind(json(serde_json::to_string(&m.attachments)))
+    .bind(route)
     .execute(&mut *conn)
     .await?;
     Ok(())

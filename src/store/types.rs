@@ -40,6 +40,8 @@ pub struct NewInquiry<'a> {
     pub received_at: DateTime<Utc>,
     pub message: &'a Message,
     pub classification: &'a Classification,
+    /// How to answer (JSON, see `crate::pipeline::Route`); personal data.
+    pub route: Option<String>,
 }
 
 /// What [`crate::store::Store::record_inquiry`] did.

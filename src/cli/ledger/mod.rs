@@ -1,6 +1,6 @@
 //! Ledger commands: migrate, report, import, overdue, purge.
 
-mod render;
+pub(crate) mod render;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -55,7 +55,9 @@ pub struct PurgeArgs {
 }
 
 /// Runs one async ledger operation on a fresh runtime.
-fn block_on<T>(f: impl std::future::Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+pub(crate) fn block_on<T>(
+    f: impl std::future::Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -64,7 +66,7 @@ fn block_on<T>(f: impl std::future::Future<Output = anyhow::Result<T>>) -> anyho
         .block_on(f)
 }
 
-async fn open(config: &Config) -> anyhow::Result<Store> {
+pub(crate) async fn open(config: &Config) -> anyhow::Result<Store> {
     let engagements = Engagements::load(&Source::faq(config)).context("loading engagements")?;
     let settings = StoreSettings {
         engagements,

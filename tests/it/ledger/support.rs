@@ -227,6 +227,7 @@ pub async fn record(
             received_at: at,
             message: &m,
             classification: c,
+            route: None,
         })
         .await
         .expect("record inquiry")

@@ -1,0 +1,205 @@
+//! `guichet demo`: the real pipeline on the bundled sample inquiries, in a temporary SQLite ledger,
+//! with a demo agent deciding on some drafts, so the indicators are not empty. Nothing leaves the
+//! machine: the outbox delivers into files.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
+use include_dir::{include_dir, Dir};
+
+use super::ledger::{block_on, open, render};
+use crate::config::Config;
+use crate::inquiry::{Channel, Message};
+use crate::pipeline::{deliver_due, FileTransport, Incoming, Intake, Knowledge, Pipeline, Route};
+use crate::store::{GroupBy, InquiryId, ReportQuery};
+
+static EXAMPLES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/examples");
+
+/// The demo agent's name in the ledger.
+const AGENT: &str = "agent-demo";
+
+/// One sample inquiry, read from the embedded examples.
+struct Sample {
+    name: String,
+    channel: Channel,
+    message: Message,
+}
+
+fn samples() -> anyhow::Result<Vec<Sample>> {
+    let mut out = Vec::new();
+    for (folder, channel) in [("mail", Channel::Mail), ("chat", Channel::Chat)] {
+        let dir = EXAMPLES
+            .get_dir(folder)
+            .context("examples folder missing from the binary")?;
+        let mut files: Vec<_> = dir.files().collect();
+        files.sort_by_key(|f| f.path());
+        for file in files {
+            let name = file.path().display().to_string();
+            let message = match channel {
+                Channel::Chat => Message::chat(file.contents_utf8().unwrap_or_default()),
+                _ => crate::mail::parse(file.contents(), &crate::mail::Limits::default())
+                    .with_context(|| format!("example {name}"))?,
+            };
+            out.push(Sample {
+                name,
+                channel,
+                message,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A fresh data directory under the system's temp dir.
+fn demo_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!(
+        "guichet-demo-{}-{}",
+        std::process::id(),
+        Utc::now().timestamp()
+    ));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(dir)
+}
+
+pub fn demo(config: &Config) -> anyhow::Result<ExitCode> {
+    let dir = demo_dir()?;
+    let mut config = config.clone();
+    config.data_dir = dir.clone();
+    config.database_url = None;
+    let knowledge = Knowledge::load(&config)?;
+    let samples = samples()?;
+    println!("guichet demo — données dans {}", dir.display());
+    block_on(async { run(&config, knowledge, &samples, &dir).await })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run(
+    config: &Config,
+    knowledge: Knowledge,
+    samples: &[Sample],
+    dir: &Path,
+) -> anyhow::Result<()> {
+    let store = open(config).await?;
+    let pipeline = Pipeline::new(store.clone(), knowledge);
+    let mail = FileTransport {
+        name: "mail".into(),
+        dir: dir.join("outbox/mail"),
+    };
+    let chat = FileTransport {
+        name: "discord".into(),
+        dir: dir.join("outbox/discord"),
+    };
+    // Spread the samples over the last four weeks, as if they had arrived one by one.
+    let start = Utc::now() - Duration::days(28);
+    let step = Duration::minutes(28 * 24 * 60 / samples.len().max(1) as i64);
+    let mut recorded: Vec<(usize, InquiryId, DateTime<Utc>)> = Vec::new();
+    println!(
+        "\n{:<58} {:<14} {:<36} {:<12} statut",
+        "exemple", "type", "équipement", "sujet"
+    );
+    for (i, sample) in samples.iter().enumerate() {
+        let received = start + step * i as i32;
+        let route = match sample.channel {
+            Channel::Chat => Route::Discord {
+                channel_id: "demo-public".into(),
+                message_id: format!("demo-{i}"),
+            },
+            _ => Route::mail(&sample.message),
+        };
+        let incoming = Incoming {
+            channel: sample.channel,
+            source_key: format!("demo:{}", sample.name),
+            received_at: received,
+            message: sample.message.clone(),
+            route,
+            history: false,
+        };
+        let Intake::Created { id, automatic, .. } = pipeline.ingest(&incoming, received).await?
+        else {
+            continue;
+        };
+        deliver_due(&store, &mail, received + Duration::minutes(1)).await?;
+        let s = store.summary(id).await?;
+        let c = &s.classification;
+        let facility = c.facility.as_ref().map(|f| f.as_str()).unwrap_or("-");
+        let status = if automatic {
+            "automatique (jamais de réponse)".to_string()
+        } else {
+            s.status.to_string()
+        };
+        println!(
+            "{:<58} {:<14} {:<36} {:<12} {}",
+            sample.name,
+            c.kind.as_str(),
+            facility,
+            c.topic.as_str(),
+            status
+        );
+        if !automatic {
+            recorded.push((i, id, received));
+        }
+    }
+
+    // The demo agent decides on two thirds of the drafts, 0 to 6 days after receipt; markers are
+    // filled with a visible demo text, never with invented facts.
+    let mut approved = 0;
+    for (i, id, received) in &recorded {
+        if i % 3 == 2 {
+            continue;
+        }
+        let at = *received + Duration::hours(3 + (*i as i64 * 37) % (6 * 24));
+        if at > Utc::now() {
+            continue;
+        }
+        if i % 11 == 5 {
+            pipeline.reject(*id, AGENT, "doublon", at).await?;
+            continue;
+        }
+        let latest = store
+            .drafts(*id)
+            .await?
+            .into_iter()
+            .rev()
+            .find_map(|v| v.draft);
+        let Some(latest) = latest else { continue };
+        let filled = fill_markers(&latest.text);
+        let edited = (filled != latest.text).then_some(filled.as_str());
+        pipeline.approve(*id, AGENT, edited, at).await?;
+        deliver_due(&store, &mail, at + Duration::minutes(2)).await?;
+        deliver_due(&store, &chat, at + Duration::minutes(2)).await?;
+        approved += 1;
+    }
+    println!("\n{} demandes enregistrées, {approved} réponses approuvées par « {AGENT} » et envoyées dans {}", recorded.len(), dir.join("outbox").display());
+
+    let query = ReportQuery {
+        from: None,
+        to: None,
+        by: vec![GroupBy::Kind],
+        today: crate::calendar::paris_date(Utc::now()),
+    };
+    let rows = store.report(&query).await?;
+    println!("\nIndicateurs Qualivilles par type d'équipement (guichet report --by kind) :\n");
+    print!(
+        "{}",
+        render::report(&query.by, &rows, render::Format::Table)
+    );
+    println!(
+        "\nPour explorer : guichet --database sqlite://{} report --by facility,month",
+        dir.join("guichet.db").display()
+    );
+    Ok(())
+}
+
+/// Replaces every `[[à compléter : …]]` marker with a visible demo sentence.
+fn fill_markers(text: &str) -> String {
+    let mut out = text.to_string();
+    for what in crate::draft::markers(text) {
+        out = out.replace(
+            &crate::draft::marker(&what),
+            &format!("(démonstration : ici l'agent indique {what})"),
+        );
+    }
+    out
+}

@@ -1,0 +1,206 @@
+//! Agents' decisions, the same whatever the screen (Discord buttons or web console): approve (as
+//! drafted or edited), reassign, reject, or record an answer given outside guichet.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::{Pipeline, PipelineError, Route};
+use crate::draft::{markers, ReplyInput};
+use crate::inquiry::{FacilityId, Kind};
+use crate::store::{DraftText, InquiryId, JobKind, NewJob, Outcome, Status};
+
+/// Why an approval was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ApproveError {
+    #[error("le brouillon contient encore {} marqueur(s) à compléter : {}", .0.len(), .0.join(" ; "))]
+    Markers(Vec<String>),
+    #[error("aucun brouillon à approuver")]
+    NoDraft,
+    #[error(
+        "aucune adresse de réponse : marquez la demande comme répondue par courrier ou téléphone"
+    )]
+    NoRoute,
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+}
+
+impl From<crate::store::StoreError> for ApproveError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ApproveError::Pipeline(e.into())
+    }
+}
+
+/// The result of a decision: done, or somebody else was first.
+pub type Decision = Outcome;
+
+impl Pipeline {
+    /// Approves the latest draft, or the agent's edited text; refused while a
+    /// `[[à compléter : …]]` marker remains. The reply job is written with the approval.
+    pub async fn approve(
+        &self,
+        id: InquiryId,
+        agent: &str,
+        edited_text: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Decision, ApproveError> {
+        let drafts = self.store.drafts(id).await?;
+        let latest = drafts
+            .iter()
+            .rev()
+            .find_map(|v| v.draft.clone())
+            .ok_or(ApproveError::NoDraft)?;
+        let text = edited_text
+            .map(str::to_string)
+            .unwrap_or_else(|| latest.text.clone());
+        let left = markers(&text);
+        if !left.is_empty() {
+            return Err(ApproveError::Markers(left));
+        }
+        let summary = self.store.summary(id).await?;
+        let route: Route = self
+            .store
+            .route(id)
+            .await?
+            .and_then(|r| serde_json::from_value(r).ok())
+            .unwrap_or(Route::None);
+        let replies = self
+            .store
+            .jobs_of(id)
+            .await?
+            .iter()
+            .filter(|(kind, _, _)| kind == "reply")
+            .count();
+        let message_id = format!(
+            "<{}.reply{}@{}>",
+            summary.reference,
+            replies + 1,
+            self.knowledge.mail.message_id_domain()
+        );
+        let html = crate::draft::render::text_to_html(&text);
+        let (transport, recipient, payload) = match &route {
+            Route::Mail {
+                to,
+                name,
+                message_id: original,
+                references,
+            } => {
+                let mut refs = references.clone();
+                refs.extend(original.iter().cloned());
+                let payload = json!({
+                    "to": to,
+                    "to_name": name,
+                    "from": self.knowledge.mail.from,
+                    "subject": latest.subject,
+                    "text": text,
+                    "html": html,
+                    "in_reply_to": original,
+                    "references": refs,
+                    "lang": summary.classification.lang,
+                });
+                ("mail", Some(to.clone()), payload)
+            }
+            Route::Discord {
+                channel_id,
+                message_id: original,
+            } => {
+                let payload =
+                    json!({ "channel_id": channel_id, "reply_to": original, "text": text });
+                ("discord", None, payload)
+            }
+            Route::None => return Err(ApproveError::NoRoute),
+        };
+        let job = NewJob {
+            inquiry: id,
+            kind: JobKind::Reply,
+            transport: transport.to_string(),
+            message_id,
+            recipient,
+            payload,
+        };
+        let edited = edited_text
+            .filter(|t| *t != latest.text)
+            .map(|t| DraftText {
+                subject: latest.subject.clone(),
+                text: t.to_string(),
+                html: Some(crate::draft::render::text_to_html(t)),
+            });
+        Ok(self
+            .store
+            .approve(id, agent, now, edited.as_ref(), &job)
+            .await?)
+    }
+
+    /// Rejects: no reply is needed (spam, doublon, traité par téléphone, hors périmètre).
+    pub async fn reject(
+        &self,
+        id: InquiryId,
+        agent: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Decision, PipelineError> {
+        Ok(self.store.reject(id, agent, now, reason).await?)
+    }
+
+    /// Records an answer given by letter, phone or at the desk.
+    pub async fn answered_outside(
+        &self,
+        id: InquiryId,
+        agent: &str,
+        how: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Decision, PipelineError> {
+        Ok(self.store.answered_outside(id, agent, now, how).await?)
+    }
+
+    /// Reassigns to another facility (or to a kind without facility) and drafts again for it.
+    /// Returns false when the inquiry is no longer open.
+    pub async fn reassign(
+        &self,
+        id: InquiryId,
+        agent: &str,
+        kind: Kind,
+        facility: Option<FacilityId>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, PipelineError> {
+        let summary = self.store.summary(id).await?;
+        if !summary.status.is_open() {
+            return Ok(false);
+        }
+        let k = &self.knowledge;
+        let kind = facility
+            .as_ref()
+            .and_then(|f| k.faq.catalogue.facility(f))
+            .map(|f| f.kind)
+            .unwrap_or(kind);
+        let mut c = summary.classification.clone();
+        c.kind = kind;
+        c.facility = facility;
+        c.template = None;
+        self.store.record_classification(id, &c, agent, now).await?;
+        let message = self
+            .store
+            .message(id)
+            .await?
+            .ok_or(PipelineError::NoMessage(id))?;
+        let draft = k.drafter.reply(
+            &k.faq,
+            &ReplyInput {
+                message: &message,
+                classification: &c,
+                channel: summary.channel,
+                reference: Some(&summary.reference),
+                engagement_days: k.engagements.answer_days(summary.channel, c.kind, c.topic),
+            },
+        )?;
+        let text = DraftText {
+            subject: draft.subject,
+            text: draft.text,
+            html: Some(draft.html),
+        };
+        self.store.save_draft(id, &text, "guichet", now).await?;
+        self.store
+            .set_status(id, &[Status::Received], Status::Drafted)
+            .await?;
+        Ok(true)
+    }
+}

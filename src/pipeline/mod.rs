@@ -1,0 +1,295 @@
+//! The one flow every channel goes through: a mail, a chat message or a web form becomes the same
+//! inquiry, gets the same rules, the same templates, the same ledger.
+//!
+//! `ingest` records the inquiry first (so it survives a crash from then on), then `advance` does
+//! the rest — acknowledgement into the outbox, draft — idempotently, so an inquiry left half-done
+//! by a crash is simply advanced again on start (`resume`).
+
+mod decide;
+mod deliver;
+mod knowledge;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::draft::{AckInput, ReplyInput};
+use crate::inquiry::{Channel, Classification, Message};
+use crate::store::{DraftText, InquiryId, JobKind, NewInquiry, NewJob, Status, Store, StoreError};
+
+pub use decide::{ApproveError, Decision};
+pub use deliver::{deliver_due, Delivered, DeliveryError, FileTransport, Transport};
+pub use knowledge::{Knowledge, KnowledgeError};
+
+/// How to answer an inquiry; stored with it (personal data).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "transport", rename_all = "lowercase")]
+pub enum Route {
+    /// By mail, in the citizen's thread.
+    Mail {
+        to: String,
+        name: Option<String>,
+        message_id: Option<String>,
+        references: Vec<String>,
+    },
+    /// In the chat channel where the citizen wrote.
+    Discord {
+        channel_id: String,
+        message_id: String,
+    },
+    /// No written answer channel (a phone call without address).
+    None,
+}
+
+impl Route {
+    /// The reply route of a mail: its sender, in its thread.
+    pub fn mail(message: &Message) -> Route {
+        match &message.from {
+            Some(from) => Route::Mail {
+                to: from.email.clone(),
+                name: from.name.clone(),
+                message_id: message.message_id.clone(),
+                references: message.references.clone(),
+            },
+            None => Route::None,
+        }
+    }
+}
+
+/// A message arriving from any channel.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub channel: Channel,
+    /// Unique per source message (`imap:INBOX:UIDVALIDITY:UID`, `discord:ID`…).
+    pub source_key: String,
+    /// When it reached the territory (IMAP INTERNALDATE, not the sender's Date header).
+    pub received_at: DateTime<Utc>,
+    pub message: Message,
+    pub route: Route,
+    /// History imported at first start: recorded and drafted, never acknowledged.
+    pub history: bool,
+}
+
+/// What became of an incoming message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intake {
+    Created {
+        id: InquiryId,
+        reference: String,
+        automatic: bool,
+    },
+    /// Already recorded (a re-read): nothing done twice.
+    Duplicate { id: InquiryId },
+}
+
+/// An error of the pipeline.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Draft(#[from] crate::draft::DraftError),
+    #[error("inquiry {0} has no stored message (purged?)")]
+    NoMessage(InquiryId),
+}
+
+/// The shared flow: the store and what the rules and templates know.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    pub store: Store,
+    pub knowledge: std::sync::Arc<Knowledge>,
+}
+
+impl Pipeline {
+    pub fn new(store: Store, knowledge: Knowledge) -> Pipeline {
+        Pipeline {
+            store,
+            knowledge: std::sync::Arc::new(knowledge),
+        }
+    }
+
+    /// Records an incoming message as an inquiry, then advances it.
+    pub async fn ingest(
+        &self,
+        incoming: &Incoming,
+        now: DateTime<Utc>,
+    ) -> Result<Intake, PipelineError> {
+        let c = self.knowledge.faq.classify(&incoming.message);
+        let route = serde_json::to_string(&incoming.route).ok();
+        let recorded = self
+            .store
+            .record_inquiry(&NewInquiry {
+                channel: incoming.channel,
+                source_key: incoming.source_key.clone(),
+                received_at: incoming.received_at,
+                message: &incoming.message,
+                classification: &c,
+                route,
+            })
+            .await?;
+        if !recorded.created {
+            return Ok(Intake::Duplicate { id: recorded.id });
+        }
+        if c.automatic {
+            self.store
+                .set_status(recorded.id, &[Status::Received], Status::Automatic)
+                .await?;
+        } else {
+            self.advance(recorded.id, &incoming.message, &c, incoming, now)
+                .await?;
+        }
+        Ok(Intake::Created {
+            id: recorded.id,
+            reference: recorded.reference,
+            automatic: c.automatic,
+        })
+    }
+
+    /// Acknowledges (when due) and drafts. Each step is idempotent: the acknowledgement job has a
+    /// stable Message-ID and a draft is only made when there is none.
+    async fn advance(
+        &self,
+        id: InquiryId,
+        message: &Message,
+        c: &Classification,
+        incoming: &Incoming,
+        now: DateTime<Utc>,
+    ) -> Result<(), PipelineError> {
+        let k = &self.knowledge;
+        let reference = self.store.reference(id, incoming.received_at);
+        if !incoming.history {
+            if let Some(job) = self
+                .acknowledgement_job(id, &reference, message, c, incoming, now)
+                .await?
+            {
+                self.store.enqueue(&job, now).await?;
+            }
+        }
+        if self.store.drafts(id).await?.is_empty() {
+            let draft = k.drafter.reply(
+                &k.faq,
+                &ReplyInput {
+                    message,
+                    classification: c,
+                    channel: incoming.channel,
+                    reference: Some(&reference),
+                    engagement_days: k.engagements.answer_days(incoming.channel, c.kind, c.topic),
+                },
+            )?;
+            let text = DraftText {
+                subject: draft.subject,
+                text: draft.text,
+                html: Some(draft.html),
+            };
+            self.store.save_draft(id, &text, "guichet", now).await?;
+        }
+        self.store
+            .set_status(id, &[Status::Received], Status::Drafted)
+            .await?;
+        Ok(())
+    }
+
+    /// The acknowledgement of receipt, when one is due: a channel that promises one, a human
+    /// sender who is not us, under the per-sender daily cap.
+    async fn acknowledgement_job(
+        &self,
+        id: InquiryId,
+        reference: &str,
+        message: &Message,
+        c: &Classification,
+        incoming: &Incoming,
+        now: DateTime<Utc>,
+    ) -> Result<Option<NewJob>, PipelineError> {
+        let k = &self.knowledge;
+        if c.automatic
+            || k.engagements
+                .acknowledgement_days(incoming.channel)
+                .is_none()
+        {
+            return Ok(None);
+        }
+        let Route::Mail {
+            to,
+            name,
+            message_id,
+            references,
+        } = &incoming.route
+        else {
+            return Ok(None);
+        };
+        if k.mail.is_own_address(to) {
+            return Ok(None);
+        }
+        let since = now - chrono::Duration::hours(24);
+        if self.store.acks_to_since(to, since).await? >= i64::from(k.mail.ack_per_sender_per_day) {
+            tracing::info!(
+                inquiry = id.0,
+                "acknowledgement skipped: per-sender daily cap reached"
+            );
+            return Ok(None);
+        }
+        let days = k.engagements.answer_days(incoming.channel, c.kind, c.topic);
+        let draft = k.drafter.acknowledgement(
+            &k.faq,
+            &AckInput {
+                message,
+                classification: c,
+                channel: incoming.channel,
+                reference,
+                received: crate::calendar::paris_date(incoming.received_at),
+                engagement_days: days,
+                deadline: k.calendar.deadline(incoming.received_at, days),
+            },
+        )?;
+        let mut refs = references.clone();
+        refs.extend(message_id.iter().cloned());
+        Ok(Some(NewJob {
+            inquiry: id,
+            kind: JobKind::Ack,
+            transport: "mail".to_string(),
+            message_id: format!("<{reference}.ack@{}>", k.mail.message_id_domain()),
+            recipient: Some(to.clone()),
+            payload: serde_json::json!({
+                "to": to,
+                "to_name": name,
+                "from": k.mail.from,
+                "subject": draft.subject,
+                "text": draft.text,
+                "html": draft.html,
+                "in_reply_to": message_id,
+                "references": refs,
+                "auto_submitted": "auto-replied",
+                "lang": draft.lang,
+            }),
+        }))
+    }
+
+    /// Advances inquiries left in `received` by a crash (recorded, not yet acknowledged/drafted).
+    pub async fn resume(&self, now: DateTime<Utc>) -> Result<usize, PipelineError> {
+        let pending = self.store.with_status(Status::Received, 1000).await?;
+        for id in &pending {
+            let summary = self.store.summary(*id).await?;
+            let message = self
+                .store
+                .message(*id)
+                .await?
+                .ok_or(PipelineError::NoMessage(*id))?;
+            let route = self
+                .store
+                .route(*id)
+                .await?
+                .and_then(|r| serde_json::from_value(r).ok())
+                .unwrap_or(Route::None);
+            let incoming = Incoming {
+                channel: summary.channel,
+                source_key: String::new(),
+                received_at: summary.received_at,
+                message: message.clone(),
+                route,
+                history: false,
+            };
+            self.advance(*id, &message, &summary.classification, &incoming, now)
+                .await?;
+        }
+        Ok(pending.len())
+    }
+}
