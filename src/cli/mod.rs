@@ -75,6 +75,12 @@ pub enum Command {
     Overdue(ledger::OverdueArgs),
     /// Delete or pseudonymise personal data older than a retention period (RGPD).
     Purge(ledger::PurgeArgs),
+    /// Write a consistent copy of the SQLite ledger while guichet runs (PostgreSQL: use pg_dump).
+    Backup {
+        /// The copy to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +115,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import { file } => ledger::import(&config, &file),
         Command::Overdue(args) => ledger::overdue(&config, args),
         Command::Purge(args) => ledger::purge(&config, args),
+        Command::Backup { out } => ledger::backup(&config, &out),
     }
 }
 

@@ -2,4 +2,5 @@
 
 mod classify;
 mod ledger;
+mod operations;
 mod pipeline;
