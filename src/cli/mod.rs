@@ -3,6 +3,7 @@
 mod core;
 mod demo;
 mod ledger;
+mod logging;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,9 @@ pub struct Cli {
     /// Database URL (sqlite://FILE or postgres://USER@HOST/DB).
     #[arg(long, global = true)]
     pub database: Option<String>,
+    /// Log format on stderr (level from GUICHET_LOG, e.g. `info`).
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub log_format: logging::LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -91,6 +95,7 @@ pub enum FaqCommand {
 
 /// Runs one command; the exit code says whether it succeeded.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    logging::init(cli.log_format, "warn");
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(dir) = cli.faq {
         config.faq_dir = Some(dir);
