@@ -6,6 +6,7 @@
 //! so that [`Store::purge`] can remove it without touching any indicator.
 
 mod dialect;
+mod followup;
 mod import;
 mod outbox;
 mod overdue;
@@ -28,6 +29,7 @@ use crate::calendar::Calendar;
 use crate::engagement::Engagements;
 
 pub use dialect::Backend;
+pub use followup::Followup;
 pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
 pub use outbox::{Job, JobKind, NewJob};
 pub use overdue::OverdueItem;
