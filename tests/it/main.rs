@@ -1,4 +1,5 @@
 //! One integration-test binary: each module drives the real library or binary.
 
 mod classify;
+mod discord;
 mod ledger;
