@@ -110,6 +110,14 @@ impl DiscordConfig {
     pub fn is_configured(&self) -> bool {
         !self.token.is_empty()
     }
+
+    /// True when any Discord key is set: then the whole section must be valid.
+    pub fn is_set(&self) -> bool {
+        self.is_configured()
+            || !self.guild_id.trim().is_empty()
+            || !self.public_channels.is_empty()
+            || !self.agents_channels.default.trim().is_empty()
+    }
 }
 
 /// Outgoing mail policy (the IMAP/SMTP connection settings live with the mail channel).

@@ -2,6 +2,7 @@
 
 mod core;
 mod demo;
+mod discord;
 mod ledger;
 
 use std::path::PathBuf;
@@ -75,6 +76,8 @@ pub enum Command {
     Overdue(ledger::OverdueArgs),
     /// Delete or pseudonymise personal data older than a retention period (RGPD).
     Purge(ledger::PurgeArgs),
+    /// Run only the Discord bot (intake, agents' buttons, slash commands, reminders).
+    Discord,
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +112,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import { file } => ledger::import(&config, &file),
         Command::Overdue(args) => ledger::overdue(&config, args),
         Command::Purge(args) => ledger::purge(&config, args),
+        Command::Discord => discord::discord(&config),
     }
 }
 

@@ -2,6 +2,7 @@
 //! SQLite ledger in a temporary directory.
 
 mod agents;
+mod delivery;
 mod fake;
 mod intake;
 mod staff;
@@ -203,4 +204,16 @@ pub fn channel_of(q: &Request) -> u64 {
 
 pub fn is_ephemeral(callback: &Value) -> bool {
     callback["data"]["flags"].as_u64().is_some_and(|f| f & 64 == 64)
+}
+
+/// A chat message as the intake builds it, for tests that drive the pipeline directly.
+pub fn intake_incoming(text: &str) -> guichet::pipeline::Incoming {
+    guichet::discord::intake::to_incoming(&guichet::discord::intake::ChatMessage {
+        message_id: 42,
+        channel_id: PUBLIC,
+        author_id: CITIZEN,
+        author_name: "Camille".to_string(),
+        text: text.to_string(),
+        received_at: chrono::Utc::now(),
+    })
 }
