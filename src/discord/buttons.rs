@@ -39,7 +39,11 @@ pub fn parse_custom_id(id: &str) -> Option<Action> {
         Some(p) => Some(MessageId::new(p.parse().ok().filter(|n| *n > 0)?)),
         None => None,
     };
-    Some(Action { verb, inquiry, post })
+    Some(Action {
+        verb,
+        inquiry,
+        post,
+    })
 }
 
 /// True when the member holds the role (DMs have no member: never).
@@ -91,7 +95,11 @@ fn update(text: impl Into<String>) -> CreateInteractionResponse {
 }
 
 fn refusal(user: u64, custom_id: &str) -> CreateInteractionResponse {
-    tracing::warn!(user, custom_id, "discord action refused: the member lacks the agent role");
+    tracing::warn!(
+        user,
+        custom_id,
+        "discord action refused: the member lacks the agent role"
+    );
     ephemeral("Action réservée aux agents du guichet (rôle agent requis).")
 }
 
@@ -115,7 +123,10 @@ pub async fn on_component(
         };
         match action.verb.as_str() {
             "ok" => {
-                let r = data.pipeline.approve(action.inquiry, &actor(user), None, now).await;
+                let r = data
+                    .pipeline
+                    .approve(action.inquiry, &actor(user), None, now)
+                    .await;
                 approval_response(data, r, &i.message.content, "Approuvée", user, now)
             }
             "edit" => edit_modal(data, action.inquiry).await?,
@@ -164,7 +175,10 @@ fn approval_response(
 
 async fn edit_modal(data: &Data, id: InquiryId) -> Result<CreateInteractionResponse, DiscordError> {
     let drafts = data.pipeline.store.drafts(id).await?;
-    let Some(text) = drafts.iter().rev().find_map(|v| v.draft.as_ref().map(|d| d.text.clone()))
+    let Some(text) = drafts
+        .iter()
+        .rev()
+        .find_map(|v| v.draft.as_ref().map(|d| d.text.clone()))
     else {
         return Ok(ephemeral("Aucun brouillon à modifier."));
     };
@@ -238,7 +252,11 @@ fn ephemeral_menu(
     };
     CreateInteractionResponse::Message(
         CreateInteractionResponseMessage::new()
-            .content(if reassign { "Réaffecter à :" } else { "Rejeter pour :" })
+            .content(if reassign {
+                "Réaffecter à :"
+            } else {
+                "Rejeter pour :"
+            })
             .components(rows)
             .ephemeral(true),
     )
@@ -283,7 +301,10 @@ async fn decide_from_menu(
                 .as_ref()
                 .map_or_else(|| kind.as_str().to_string(), |f| f.to_string());
             let ok = p.reassign(id, &actor(user), kind, facility, now).await?;
-            (ok, format!("Réaffectée à {label} (nouveau brouillon publié dans son salon)"))
+            (
+                ok,
+                format!("Réaffectée à {label} (nouveau brouillon publié dans son salon)"),
+            )
         }
     };
     if !done {
@@ -334,7 +355,11 @@ pub async fn on_modal(
                 .pipeline
                 .approve(action.inquiry, &actor(user), Some(&text), now)
                 .await;
-            let content = i.message.as_ref().map(|m| m.content.clone()).unwrap_or_default();
+            let content = i
+                .message
+                .as_ref()
+                .map(|m| m.content.clone())
+                .unwrap_or_default();
             approval_response(data, r, &content, "Modifiée et approuvée", user, now)
         }
     };
@@ -366,6 +391,9 @@ mod tests {
             decided_by: Some("discord:55".into()),
             decided_at: None,
         };
-        assert_eq!(already_decided(&s), "Déjà traitée par <@55> (statut : approved).");
+        assert_eq!(
+            already_decided(&s),
+            "Déjà traitée par <@55> (statut : approved)."
+        );
     }
 }

@@ -53,7 +53,10 @@ pub fn parse_period(s: &str) -> Option<(NaiveDate, NaiveDate)> {
         return Some((first, next.pred_opt()?));
     }
     let y: i32 = s.parse().ok()?;
-    Some((NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?))
+    Some((
+        NaiveDate::from_ymd_opt(y, 1, 1)?,
+        NaiveDate::from_ymd_opt(y, 12, 31)?,
+    ))
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -111,19 +114,35 @@ pub async fn indicators(
         },
         None => (None, None),
     };
-    let by = if facility.is_some() { vec![GroupBy::Facility] } else { Vec::new() };
-    let rows = store.report(&ReportQuery { from, to, by, today }).await?;
+    let by = if facility.is_some() {
+        vec![GroupBy::Facility]
+    } else {
+        Vec::new()
+    };
+    let rows = store
+        .report(&ReportQuery {
+            from,
+            to,
+            by,
+            today,
+        })
+        .await?;
     let row = match facility {
-        Some(f) => rows.into_iter().find(|r| r.groups.first().map(String::as_str) == Some(f)),
+        Some(f) => rows
+            .into_iter()
+            .find(|r| r.groups.first().map(String::as_str) == Some(f)),
         None => rows.into_iter().next(),
     };
     let title = format!(
         "Indicateurs {}{}",
         match (from, to) {
-            (Some(a), Some(b)) => format!("du {} au {}", a.format("%d/%m/%Y"), b.format("%d/%m/%Y")),
+            (Some(a), Some(b)) =>
+                format!("du {} au {}", a.format("%d/%m/%Y"), b.format("%d/%m/%Y")),
             _ => "depuis le début".to_string(),
         },
-        facility.map(|f| format!(" — {}", crate::draft::render::text_to_markdown(f))).unwrap_or_default()
+        facility
+            .map(|f| format!(" — {}", crate::draft::render::text_to_markdown(f)))
+            .unwrap_or_default()
     );
     Ok(match row {
         Some(r) => indicator_table(&title, &r.indicators),
@@ -142,7 +161,11 @@ pub async fn waiting(store: &Store, today: NaiveDate) -> Result<String, StoreErr
         let line = format!(
             "• {} · {} · {} — échéance {} ({} j ouvrés)\n",
             it.reference,
-            if it.facility.is_empty() { it.kind.as_str() } else { it.facility.as_str() },
+            if it.facility.is_empty() {
+                it.kind.as_str()
+            } else {
+                it.facility.as_str()
+            },
             it.topic.as_str(),
             it.deadline.format("%d/%m/%Y"),
             it.working_days_left
@@ -167,16 +190,25 @@ pub async fn on_command(
         "Commande réservée à l'équipe qualité (rôle qualité requis).".to_string()
     } else {
         let option = |name: &str| {
-            i.data.options.iter().find(|o| o.name == name).and_then(|o| match &o.value {
-                CommandDataOptionValue::String(s) => Some(s.as_str()),
-                _ => None,
-            })
+            i.data
+                .options
+                .iter()
+                .find(|o| o.name == name)
+                .and_then(|o| match &o.value {
+                    CommandDataOptionValue::String(s) => Some(s.as_str()),
+                    _ => None,
+                })
         };
         let today = paris_date(Utc::now());
         match i.data.name.as_str() {
             "indicateurs" => {
-                indicators(&data.pipeline.store, option("période"), option("équipement"), today)
-                    .await?
+                indicators(
+                    &data.pipeline.store,
+                    option("période"),
+                    option("équipement"),
+                    today,
+                )
+                .await?
             }
             "en-attente" => waiting(&data.pipeline.store, today).await?,
             _ => return Ok(()),
@@ -187,7 +219,8 @@ pub async fn on_command(
         .content(text)
         .ephemeral(refused)
         .allowed_mentions(serenity::all::CreateAllowedMentions::new());
-    i.create_response(&ctx.http, CreateInteractionResponse::Message(msg)).await?;
+    i.create_response(&ctx.http, CreateInteractionResponse::Message(msg))
+        .await?;
     Ok(())
 }
 
@@ -198,7 +231,10 @@ mod tests {
     #[test]
     fn periods() {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(parse_period("2026-02"), Some((d(2026, 2, 1), d(2026, 2, 28))));
+        assert_eq!(
+            parse_period("2026-02"),
+            Some((d(2026, 2, 1), d(2026, 2, 28)))
+        );
         assert_eq!(parse_period("2025"), Some((d(2025, 1, 1), d(2025, 12, 31))));
         assert_eq!(
             parse_period("2026-01-05..2026-03-31"),

@@ -113,7 +113,9 @@ pub async fn on_update(data: &Data, event: &MessageUpdateEvent) -> Result<(), Di
 pub async fn on_delete(data: &Data, message: MessageId) -> Result<(), DiscordError> {
     let store = &data.pipeline.store;
     if let Some(id) = store.inquiry_by_source(&source_key(message.get())).await? {
-        store.record_followup(id, "deleted", None, Utc::now()).await?;
+        store
+            .record_followup(id, "deleted", None, Utc::now())
+            .await?;
         tracing::info!(inquiry = id.0, "citizen deleted their discord message");
     }
     Ok(())

@@ -22,8 +22,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
 use serenity::all::{
-    ChannelId, Context, EventHandler, GatewayIntents, GuildId, HttpBuilder, Interaction,
-    Message, MessageId, MessageUpdateEvent, Ready, ResumedEvent,
+    ChannelId, Context, EventHandler, GatewayIntents, GuildId, HttpBuilder, Interaction, Message,
+    MessageId, MessageUpdateEvent, Ready, ResumedEvent,
 };
 use tokio::sync::Notify;
 
@@ -68,7 +68,10 @@ impl Data {
     }
 
     fn posted_contains(&self, key: (i64, u32)) -> bool {
-        self.posted.lock().map(|s| s.contains(&key)).unwrap_or(false)
+        self.posted
+            .lock()
+            .map(|s| s.contains(&key))
+            .unwrap_or(false)
     }
 
     fn mark_posted(&self, key: (i64, u32)) {
@@ -84,7 +87,8 @@ pub fn build_http(settings: &Settings) -> serenity::all::Http {
     if let Some(url) = &settings.api_url {
         b = b.proxy(url.as_str());
     }
-    b.ratelimiter_disabled(settings.ratelimiter_disabled).build()
+    b.ratelimiter_disabled(settings.ratelimiter_disabled)
+        .build()
 }
 
 struct Handler {
@@ -167,7 +171,7 @@ async fn worker(data: Arc<Data>, transport: DiscordTransport) {
 }
 
 async fn reminder_loop(data: Arc<Data>, transport: DiscordTransport) {
-    let calendar = data.pipeline.knowledge.calendar.clone();
+    let calendar = data.pipeline.knowledge.calendar;
     loop {
         let now = Utc::now();
         let at = reminders::next_reminder(now, data.settings.reminder_hour, &calendar);

@@ -27,7 +27,7 @@ pub fn escaped_within(text: &str, max: usize) -> (String, bool) {
     loop {
         let cut: String = text.chars().take(n).collect();
         let escaped = text_to_markdown(&cut);
-        if escaped.chars().count() + 1 <= max || n == 0 {
+        if escaped.chars().count() < max || n == 0 {
             return (format!("{escaped}…"), true);
         }
         n = n * 3 / 4;
@@ -79,7 +79,11 @@ pub fn render_post(p: &PostInput<'_>) -> String {
             if name.is_empty() {
                 text_to_markdown(&a.email)
             } else {
-                format!("{} ({})", text_to_markdown(name), text_to_markdown(&a.email))
+                format!(
+                    "{} ({})",
+                    text_to_markdown(name),
+                    text_to_markdown(&a.email)
+                )
             }
         }
         None => "inconnu".to_string(),
@@ -173,7 +177,10 @@ mod tests {
         assert!(out.contains("\\@everyone"));
         assert!(!out.contains(" @everyone"));
         // No dangling escape at the end.
-        assert!(!out.trim_end_matches('…').ends_with('\\') || out.trim_end_matches('…').ends_with("\\\\"));
+        assert!(
+            !out.trim_end_matches('…').ends_with('\\')
+                || out.trim_end_matches('…').ends_with("\\\\")
+        );
     }
 
     #[test]

@@ -27,7 +27,11 @@ pub fn reminder_text(items: &[&OverdueItem], today: NaiveDate) -> Option<String>
             "• {} · {} · {} · {} — {} (échéance {})\n",
             it.reference,
             it.channel.as_str(),
-            if it.facility.is_empty() { it.kind.as_str() } else { it.facility.as_str() },
+            if it.facility.is_empty() {
+                it.kind.as_str()
+            } else {
+                it.facility.as_str()
+            },
             it.topic.as_str(),
             state,
             it.deadline.format("%d/%m/%Y"),
@@ -53,7 +57,9 @@ pub fn reminders(
         .filter_map(|channel| {
             let mine: Vec<&OverdueItem> = items
                 .iter()
-                .filter(|it| it.working_days_left <= 0 && settings.agents_channel(it.kind) == channel)
+                .filter(|it| {
+                    it.working_days_left <= 0 && settings.agents_channel(it.kind) == channel
+                })
                 .collect();
             reminder_text(&mine, today).map(|t| (channel, t))
         })
@@ -65,11 +71,9 @@ pub fn next_reminder(now: DateTime<Utc>, hour: u32, calendar: &Calendar) -> Date
     let mut day = paris_date(now);
     for _ in 0..30 {
         if calendar.is_working_day(day) {
-            let local = day.and_hms_opt(hour, 0, 0).and_then(|t| {
-                chrono_tz::Europe::Paris
-                    .from_local_datetime(&t)
-                    .earliest()
-            });
+            let local = day
+                .and_hms_opt(hour, 0, 0)
+                .and_then(|t| chrono_tz::Europe::Paris.from_local_datetime(&t).earliest());
             if let Some(t) = local.map(|t| t.with_timezone(&Utc)) {
                 if t > now {
                     return t;

@@ -83,8 +83,7 @@ impl Settings {
             public_channels.insert(ChannelId::new(id));
         }
         let a = &c.agents_channels;
-        let default_channel =
-            ChannelId::new(snowflake("agents_channels.default", &a.default)?);
+        let default_channel = ChannelId::new(snowflake("agents_channels.default", &a.default)?);
         let mut kind_channels = Vec::new();
         for (kind, value) in [
             (Kind::Siege, &a.siege),
@@ -190,6 +189,9 @@ mod tests {
         assert!(e.starts_with("discord.agent_role: missing"), "{e}");
         let mut c = config();
         c.token = Secret::default();
-        assert!(Settings::from_config(&c).unwrap_err().to_string().contains("GUICHET_DISCORD_TOKEN"));
+        assert!(Settings::from_config(&c)
+            .unwrap_err()
+            .to_string()
+            .contains("GUICHET_DISCORD_TOKEN"));
     }
 }

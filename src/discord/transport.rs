@@ -62,12 +62,18 @@ impl DiscordTransport {
     ) -> Result<Vec<String>, DeliveryError> {
         let mut ids = Vec::new();
         // Escaped first, then split: each piece stays within the limit.
-        for (i, part) in split_message(&text_to_markdown(text), MAX_CONTENT).iter().enumerate() {
+        for (i, part) in split_message(&text_to_markdown(text), MAX_CONTENT)
+            .iter()
+            .enumerate()
+        {
             let mut m = quiet(part.as_str());
             if let (0, Some(original)) = (i, reply_to) {
                 m = m.reference_message((channel, original));
             }
-            let sent = channel.send_message(&self.http, m).await.map_err(classify)?;
+            let sent = channel
+                .send_message(&self.http, m)
+                .await
+                .map_err(classify)?;
             ids.push(sent.id.to_string());
         }
         Ok(ids)
@@ -77,7 +83,11 @@ impl DiscordTransport {
         let channel = ChannelId::new(id(job, "channel_id")?);
         let message = MessageId::new(id(job, "message_id")?);
         let text = field(job, "text")?;
-        let dm = job.payload.get("dm").and_then(Value::as_bool).unwrap_or(false);
+        let dm = job
+            .payload
+            .get("dm")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         if dm {
             let ids = self.send_text(channel, Some(message), text).await?;
             return Ok(json!({ "channel_id": channel.to_string(), "messages": ids }));
@@ -112,7 +122,10 @@ impl DiscordTransport {
         let channel = ChannelId::new(id(job, "channel_id")?);
         let content = field(job, "content")?;
         let m = quiet(content).components(buttons(job.inquiry.0));
-        let sent = channel.send_message(&self.http, m).await.map_err(classify)?;
+        let sent = channel
+            .send_message(&self.http, m)
+            .await
+            .map_err(classify)?;
         Ok(json!({ "channel_id": channel.to_string(), "post_id": sent.id.to_string() }))
     }
 }

@@ -18,7 +18,10 @@ pub struct Followup {
 
 impl Store {
     /// The inquiry recorded from a source message (`discord:ID`…), if any.
-    pub async fn inquiry_by_source(&self, source_key: &str) -> Result<Option<InquiryId>, StoreError> {
+    pub async fn inquiry_by_source(
+        &self,
+        source_key: &str,
+    ) -> Result<Option<InquiryId>, StoreError> {
         let id: Option<i64> = sqlx::query_scalar("SELECT id FROM inquiries WHERE source_key = $1")
             .bind(source_key)
             .fetch_optional(&self.pool)
@@ -34,13 +37,15 @@ impl Store {
         text: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO chat_followups (inquiry_id, kind, text, at) VALUES ($1, $2, $3, $4)")
-            .bind(id.0)
-            .bind(kind)
-            .bind(text.map(str::to_string))
-            .bind(secs(at))
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO chat_followups (inquiry_id, kind, text, at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id.0)
+        .bind(kind)
+        .bind(text.map(str::to_string))
+        .bind(secs(at))
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

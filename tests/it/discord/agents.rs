@@ -32,7 +32,10 @@ async fn status(bot: &Bot, id: InquiryId) -> Status {
 }
 
 fn content(callback: &Value) -> String {
-    callback["data"]["content"].as_str().unwrap_or("").to_string()
+    callback["data"]["content"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -42,7 +45,10 @@ async fn an_agent_approves_the_reply_is_sent_and_the_post_shows_who() {
     let click = bot.click(&format!("g:ok:{}", id.0), AGENT, &[AGENT_ROLE], &post);
     let cb = bot.callback(click).await;
     assert_eq!(cb["type"], json!(7), "the post itself is updated: {cb}");
-    assert!(content(&cb).contains(&format!("Approuvée** par <@{AGENT}>")), "{cb}");
+    assert!(
+        content(&cb).contains(&format!("Approuvée** par <@{AGENT}>")),
+        "{cb}"
+    );
     assert_eq!(cb["data"]["components"], json!([]));
     assert_eq!(cb["data"]["allowed_mentions"]["parse"], json!([]));
     let reqs = bot
@@ -51,9 +57,15 @@ async fn an_agent_approves_the_reply_is_sent_and_the_post_shows_who() {
         .await;
     let sent = replies(&reqs, m);
     assert_eq!(sent[0].body["allowed_mentions"]["parse"], json!([]));
-    assert!(sent[0].body["content"].as_str().unwrap().contains("Bonjour"));
+    assert!(sent[0].body["content"]
+        .as_str()
+        .unwrap()
+        .contains("Bonjour"));
     let events = bot.pipeline.store.events(id).await.unwrap();
-    let approved = events.iter().find(|e| e.event == EventType::Approved).unwrap();
+    let approved = events
+        .iter()
+        .find(|e| e.event == EventType::Approved)
+        .unwrap();
     assert_eq!(approved.actor, format!("discord:{AGENT}"));
     for _ in 0..100 {
         if status(&bot, id).await == Status::Sent {
@@ -87,7 +99,10 @@ async fn the_modifier_modal_text_is_what_is_sent() {
     assert_eq!(cb["type"], json!(9), "a modal: {cb}");
     let draft = bot.pipeline.store.drafts(id).await.unwrap();
     let draft = draft.last().unwrap().draft.as_ref().unwrap().text.clone();
-    assert_eq!(cb["data"]["components"][0]["components"][0]["value"], json!(draft));
+    assert_eq!(
+        cb["data"]["components"][0]["components"][0]["value"],
+        json!(draft)
+    );
 
     let edited = "Bonjour, votre bonnet vous attend à l'accueil de la piscine. Bien cordialement.";
     let submit = bot.interact(
@@ -102,8 +117,14 @@ async fn the_modifier_modal_text_is_what_is_sent() {
     let cb = bot.callback(submit).await;
     assert_eq!(cb["type"], json!(7), "{cb}");
     assert!(content(&cb).contains("Modifiée et approuvée"));
-    let reqs = bot.fake.wait_for("the edited reply", |r| !replies(r, m).is_empty()).await;
-    let sent = replies(&reqs, m)[0].body["content"].as_str().unwrap().to_string();
+    let reqs = bot
+        .fake
+        .wait_for("the edited reply", |r| !replies(r, m).is_empty())
+        .await;
+    let sent = replies(&reqs, m)[0].body["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(sent.contains("votre bonnet vous attend"), "{sent}");
     bot.stop().await;
 }
@@ -116,7 +137,10 @@ async fn reassigning_reposts_to_the_other_kinds_channel() {
     let click = bot.click(&format!("g:move:{}", id.0), AGENT, &[AGENT_ROLE], &post);
     let cb = bot.callback(click).await;
     assert!(is_ephemeral(&cb));
-    let menu = cb["data"]["components"][0]["components"][0]["custom_id"].as_str().unwrap().to_string();
+    let menu = cb["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let post_id = post.created.unwrap();
     assert_eq!(menu, format!("g:movek:{}:{post_id}", id.0));
 
@@ -126,18 +150,32 @@ async fn reassigning_reposts_to_the_other_kinds_channel() {
     let reqs = bot
         .fake
         .wait_for("the repost in the conservatoire channel", |r| {
-            r.iter().any(|q| q.created.is_some() && channel_of(q) == AGENTS_CONSERVATOIRE)
+            r.iter()
+                .any(|q| q.created.is_some() && channel_of(q) == AGENTS_CONSERVATOIRE)
         })
         .await;
     let edit = reqs
         .iter()
-        .find(|q| q.method == "PATCH" && q.path == format!("/channels/{AGENTS_PISCINE}/messages/{post_id}"))
+        .find(|q| {
+            q.method == "PATCH"
+                && q.path == format!("/channels/{AGENTS_PISCINE}/messages/{post_id}")
+        })
         .expect("the old post is edited");
-    assert!(edit.body["content"].as_str().unwrap().contains("Réaffectée à conservatoire"));
+    assert!(edit.body["content"]
+        .as_str()
+        .unwrap()
+        .contains("Réaffectée à conservatoire"));
     assert_eq!(edit.body["components"], json!([]));
     let s = bot.pipeline.store.summary(id).await.unwrap();
     assert_eq!(s.classification.kind.as_str(), "conservatoire");
-    assert!(bot.pipeline.store.events(id).await.unwrap().iter().any(|e| e.actor == format!("discord:{AGENT}")));
+    assert!(bot
+        .pipeline
+        .store
+        .events(id)
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.actor == format!("discord:{AGENT}")));
     bot.stop().await;
 }
 
@@ -147,16 +185,29 @@ async fn rejecting_records_the_reason() {
     let (id, m, post) = posted(&bot, LOST).await;
     let click = bot.click(&format!("g:no:{}", id.0), AGENT, &[AGENT_ROLE], &post);
     let cb = bot.callback(click).await;
-    let menu = cb["data"]["components"][0]["components"][0]["custom_id"].as_str().unwrap().to_string();
+    let menu = cb["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let choice = bot.choose(&menu, "doublon", AGENT, &[AGENT_ROLE], &post);
     let cb = bot.callback(choice).await;
     assert!(content(&cb).contains("Rejetée (doublon)"), "{cb}");
     assert_eq!(status(&bot, id).await, Status::Rejected);
     let events = bot.pipeline.store.events(id).await.unwrap();
-    let rejected = events.iter().find(|e| e.event == EventType::Rejected).unwrap();
+    let rejected = events
+        .iter()
+        .find(|e| e.event == EventType::Rejected)
+        .unwrap();
     assert_eq!(rejected.actor, format!("discord:{AGENT}"));
-    assert!(rejected.detail.to_string().contains("doublon"), "{:?}", rejected.detail);
-    assert!(replies(&bot.fake.requests(), m).is_empty(), "no reply after a rejection");
+    assert!(
+        rejected.detail.to_string().contains("doublon"),
+        "{:?}",
+        rejected.detail
+    );
+    assert!(
+        replies(&bot.fake.requests(), m).is_empty(),
+        "no reply after a rejection"
+    );
     bot.stop().await;
 }
 
@@ -187,10 +238,19 @@ async fn two_agents_at_once_send_once_and_the_second_is_told_who() {
     };
     assert_eq!(winner_cb["type"], json!(7));
     assert!(is_ephemeral(&loser_cb), "{loser_cb}");
-    assert!(content(&loser_cb).contains(&format!("Déjà traitée par <@{winner}>")), "{loser_cb}");
-    bot.fake.wait_for("the reply", |r| !replies(r, m).is_empty()).await;
+    assert!(
+        content(&loser_cb).contains(&format!("Déjà traitée par <@{winner}>")),
+        "{loser_cb}"
+    );
+    bot.fake
+        .wait_for("the reply", |r| !replies(r, m).is_empty())
+        .await;
     let jobs = bot.pipeline.store.jobs_of(id).await.unwrap();
-    assert_eq!(jobs.iter().filter(|(kind, _, _)| kind == "reply").count(), 1, "one reply job");
+    assert_eq!(
+        jobs.iter().filter(|(kind, _, _)| kind == "reply").count(),
+        1,
+        "one reply job"
+    );
     assert_eq!(replies(&bot.fake.requests(), m).len(), 1, "sent once");
     bot.stop().await;
 }

@@ -46,9 +46,14 @@ async fn a_failed_post_is_retried_by_the_outbox() {
     let first = deliver_due(&store, &transport, now).await.unwrap();
     assert_eq!((first.sent, first.retried), (0, 1));
     // Not due again before its backoff…
-    assert!(deliver_due(&store, &transport, now).await.unwrap().is_empty());
+    assert!(deliver_due(&store, &transport, now)
+        .await
+        .unwrap()
+        .is_empty());
     // …then delivered, with the buttons of the inquiry.
-    let later = deliver_due(&store, &transport, now + Duration::hours(1)).await.unwrap();
+    let later = deliver_due(&store, &transport, now + Duration::hours(1))
+        .await
+        .unwrap();
     assert_eq!(later.sent, 1);
     let posts: Vec<_> = fake
         .requests()
@@ -61,7 +66,11 @@ async fn a_failed_post_is_retried_by_the_outbox() {
         json!(format!("g:ok:{}", id.0))
     );
     let jobs = store.jobs_of(InquiryId(id.0)).await.unwrap();
-    assert!(jobs.iter().any(|(k, s, _)| k == "discord_post" && s == "sent"), "{jobs:?}");
+    assert!(
+        jobs.iter()
+            .any(|(k, s, _)| k == "discord_post" && s == "sent"),
+        "{jobs:?}"
+    );
 }
 
 #[test]

@@ -90,7 +90,9 @@ impl Fake {
             next_id: AtomicU64::new(9_000_000),
             ..Inner::default()
         });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let url = format!("http://{addr}");
         *inner.base.lock().unwrap() = format!("ws://{addr}/ws");
@@ -146,7 +148,10 @@ impl Fake {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let reqs = self.requests();
-        let seen: Vec<String> = reqs.iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+        let seen: Vec<String> = reqs
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
         panic!("timed out waiting for {what}; requests: {seen:#?}");
     }
 

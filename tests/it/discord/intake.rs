@@ -14,7 +14,9 @@ use super::*;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_public_message_is_recorded_acknowledged_in_a_thread_and_posted_to_its_channel() {
     let bot = Bot::start().await;
-    let m = bot.citizen_writes("Bonjour @everyone, j'ai perdu mon **bonnet** à la piscine, l'avez-vous retrouvé ?");
+    let m = bot.citizen_writes(
+        "Bonjour @everyone, j'ai perdu mon **bonnet** à la piscine, l'avez-vous retrouvé ?",
+    );
     let id = bot.inquiry_of(m).await;
     let summary = bot.pipeline.store.summary(id).await.unwrap();
     assert_eq!(summary.channel, Channel::Chat);
@@ -29,10 +31,14 @@ async fn a_public_message_is_recorded_acknowledged_in_a_thread_and_posted_to_its
         .fake
         .wait_for("the acknowledgement in the thread", |r| {
             r.iter().any(|q| q.path == thread_path)
-                && r.iter().any(|q| q.path == format!("/channels/{m}/messages"))
+                && r.iter()
+                    .any(|q| q.path == format!("/channels/{m}/messages"))
         })
         .await;
-    let ack = reqs.iter().find(|q| q.path == format!("/channels/{m}/messages")).unwrap();
+    let ack = reqs
+        .iter()
+        .find(|q| q.path == format!("/channels/{m}/messages"))
+        .unwrap();
     let text = ack.body["content"].as_str().unwrap();
     assert!(text.contains(&summary.reference), "{text}");
     assert!(text.contains("jour(s) ouvré(s)"), "{text}");
@@ -42,13 +48,18 @@ async fn a_public_message_is_recorded_acknowledged_in_a_thread_and_posted_to_its
     let post = bot.post_of(id).await;
     assert_eq!(channel_of(&post), AGENTS_PISCINE);
     assert_eq!(post.body["allowed_mentions"]["parse"], json!([]));
-    assert!(post.body["allowed_mentions"]["users"].as_array().is_none_or(|u| u.is_empty()));
+    assert!(post.body["allowed_mentions"]["users"]
+        .as_array()
+        .is_none_or(|u| u.is_empty()));
     let content = post.body["content"].as_str().unwrap();
     assert!(content.contains("\\@everyone"), "{content}");
     assert!(content.contains("\\*\\*bonnet\\*\\*"), "{content}");
     assert!(!content.contains(" @everyone"), "{content}");
     assert!(content.contains("Échéance"), "{content}");
-    assert!(content.contains(&format!("https://guichet.example/console/{}", id.0)), "{content}");
+    assert!(
+        content.contains(&format!("https://guichet.example/console/{}", id.0)),
+        "{content}"
+    );
     assert!(content.chars().count() <= 2000);
     let labels: Vec<&str> = post.body["components"][0]["components"]
         .as_array()
@@ -67,7 +78,10 @@ async fn a_public_message_is_recorded_acknowledged_in_a_thread_and_posted_to_its
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert!(events.iter().any(|e| e.event == EventType::Acknowledged), "{events:?}");
+    assert!(
+        events.iter().any(|e| e.event == EventType::Acknowledged),
+        "{events:?}"
+    );
     bot.stop().await;
 }
 
@@ -77,19 +91,39 @@ async fn bots_other_channels_are_ignored_and_edits_and_deletions_are_kept() {
     let from_bot = bot.fake.new_id();
     bot.fake.dispatch(
         "MESSAGE_CREATE",
-        message(from_bot, PUBLIC, user(fake::BOT, "guichet", true), LOST, Some(GUILD)),
+        message(
+            from_bot,
+            PUBLIC,
+            user(fake::BOT, "guichet", true),
+            LOST,
+            Some(GUILD),
+        ),
     );
     let elsewhere = bot.fake.new_id();
     bot.fake.dispatch(
         "MESSAGE_CREATE",
-        message(elsewhere, 12_345, user(CITIZEN, "Camille", false), LOST, Some(GUILD)),
+        message(
+            elsewhere,
+            12_345,
+            user(CITIZEN, "Camille", false),
+            LOST,
+            Some(GUILD),
+        ),
     );
     // A real one after them: once it is recorded, the two before were seen and skipped.
     let m = bot.citizen_writes(LOST);
     let id = bot.inquiry_of(m).await;
     let store = &bot.pipeline.store;
-    assert!(store.inquiry_by_source(&format!("discord:{from_bot}")).await.unwrap().is_none());
-    assert!(store.inquiry_by_source(&format!("discord:{elsewhere}")).await.unwrap().is_none());
+    assert!(store
+        .inquiry_by_source(&format!("discord:{from_bot}"))
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .inquiry_by_source(&format!("discord:{elsewhere}"))
+        .await
+        .unwrap()
+        .is_none());
 
     bot.fake.dispatch(
         "MESSAGE_UPDATE",
@@ -110,7 +144,10 @@ async fn bots_other_channels_are_ignored_and_edits_and_deletions_are_kept() {
     }
     assert_eq!(followups.len(), 2, "{followups:?}");
     assert_eq!(followups[0].kind, "edited");
-    assert_eq!(followups[0].text.as_deref(), Some("finalement c'était un bonnet rouge"));
+    assert_eq!(
+        followups[0].text.as_deref(),
+        Some("finalement c'était un bonnet rouge")
+    );
     assert_eq!(followups[1].kind, "deleted");
     // The original is untouched.
     assert_eq!(store.message(id).await.unwrap().unwrap().body, LOST);
@@ -164,6 +201,9 @@ async fn mail_drafts_are_posted_to_the_agents_channel_too() {
     let post = bot.post_of(id).await;
     assert_eq!(channel_of(&post), AGENTS_CONSERVATOIRE);
     assert!(post.body["content"].as_str().unwrap().contains("mail"));
-    assert_eq!(bot.pipeline.store.summary(id).await.unwrap().status, Status::Drafted);
+    assert_eq!(
+        bot.pipeline.store.summary(id).await.unwrap().status,
+        Status::Drafted
+    );
     bot.stop().await;
 }

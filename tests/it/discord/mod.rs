@@ -30,7 +30,8 @@ pub const AGENT2: u64 = 7_002;
 pub const OUTSIDER: u64 = 7_003;
 
 /// A questions without marker in its draft (lost property at a pool).
-pub const LOST: &str = "Bonjour, j'ai perdu mon bonnet de bain à la piscine, l'avez-vous retrouvé ?";
+pub const LOST: &str =
+    "Bonjour, j'ai perdu mon bonnet de bain à la piscine, l'avez-vous retrouvé ?";
 /// A question whose draft carries a `[[à compléter]]` marker (opening hours not confirmed).
 pub const HOURS: &str = "Bonjour, quels sont les horaires de la piscine Pajeaud ?";
 
@@ -102,7 +103,13 @@ impl Bot {
         let id = self.fake.new_id();
         self.fake.dispatch(
             "MESSAGE_CREATE",
-            message(id, PUBLIC, user(CITIZEN, "Camille", false), text, Some(GUILD)),
+            message(
+                id,
+                PUBLIC,
+                user(CITIZEN, "Camille", false),
+                text,
+                Some(GUILD),
+            ),
         );
         id
     }
@@ -126,10 +133,18 @@ impl Bot {
 
     /// Waits for the agents' post of an inquiry (by its reference) and returns it.
     pub async fn post_of(&self, id: InquiryId) -> Request {
-        let reference = self.pipeline.store.summary(id).await.expect("summary").reference;
+        let reference = self
+            .pipeline
+            .store
+            .summary(id)
+            .await
+            .expect("summary")
+            .reference;
         let reqs = self
             .fake
-            .wait_for("the agents' post", |r| r.iter().any(|q| is_post(q, &reference)))
+            .wait_for("the agents' post", |r| {
+                r.iter().any(|q| is_post(q, &reference))
+            })
             .await;
         reqs.into_iter()
             .rev()
@@ -138,7 +153,14 @@ impl Bot {
     }
 
     /// An interaction pushed through the gateway; returns its id (for its callback).
-    pub fn interact(&self, kind: u8, data: Value, user_id: u64, roles: &[u64], on: Option<&Request>) -> u64 {
+    pub fn interact(
+        &self,
+        kind: u8,
+        data: Value,
+        user_id: u64,
+        roles: &[u64],
+        on: Option<&Request>,
+    ) -> u64 {
         let id = self.fake.new_id();
         let mut d = json!({
             "id": id.to_string(), "application_id": APP.to_string(), "type": kind,
@@ -148,7 +170,12 @@ impl Bot {
             "entitlements": [], "attachment_size_limit": 10_000_000, "data": data,
         });
         if let Some(post) = on {
-            let channel: u64 = post.path.split('/').nth(2).and_then(|c| c.parse().ok()).unwrap_or(0);
+            let channel: u64 = post
+                .path
+                .split('/')
+                .nth(2)
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(0);
             d["channel_id"] = json!(channel.to_string());
             d["message"] = message(
                 post.created.expect("a created message"),
@@ -164,11 +191,24 @@ impl Bot {
 
     /// A click on a button of a post.
     pub fn click(&self, custom_id: &str, user_id: u64, roles: &[u64], post: &Request) -> u64 {
-        self.interact(3, json!({ "custom_id": custom_id, "component_type": 2 }), user_id, roles, Some(post))
+        self.interact(
+            3,
+            json!({ "custom_id": custom_id, "component_type": 2 }),
+            user_id,
+            roles,
+            Some(post),
+        )
     }
 
     /// A choice in a select menu.
-    pub fn choose(&self, custom_id: &str, value: &str, user_id: u64, roles: &[u64], post: &Request) -> u64 {
+    pub fn choose(
+        &self,
+        custom_id: &str,
+        value: &str,
+        user_id: u64,
+        roles: &[u64],
+        post: &Request,
+    ) -> u64 {
         self.interact(
             3,
             json!({ "custom_id": custom_id, "component_type": 3, "values": [value] }),
@@ -183,9 +223,14 @@ impl Bot {
         let path = format!("/interactions/{interaction}/tok{interaction}/callback");
         let reqs = self
             .fake
-            .wait_for("the interaction callback", |r| r.iter().any(|q| q.path == path))
+            .wait_for("the interaction callback", |r| {
+                r.iter().any(|q| q.path == path)
+            })
             .await;
-        reqs.into_iter().find(|q| q.path == path).expect("callback").body
+        reqs.into_iter()
+            .find(|q| q.path == path)
+            .expect("callback")
+            .body
     }
 }
 
@@ -194,16 +239,24 @@ pub fn is_post(q: &Request, reference: &str) -> bool {
         && q.created.is_some()
         && q.path.ends_with("/messages")
         && q.body["components"].is_array()
-        && q.body["content"].as_str().is_some_and(|c| c.contains(reference))
+        && q.body["content"]
+            .as_str()
+            .is_some_and(|c| c.contains(reference))
 }
 
 /// The channel a request was addressed to.
 pub fn channel_of(q: &Request) -> u64 {
-    q.path.split('/').nth(2).and_then(|c| c.parse().ok()).unwrap_or(0)
+    q.path
+        .split('/')
+        .nth(2)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
 }
 
 pub fn is_ephemeral(callback: &Value) -> bool {
-    callback["data"]["flags"].as_u64().is_some_and(|f| f & 64 == 64)
+    callback["data"]["flags"]
+        .as_u64()
+        .is_some_and(|f| f & 64 == 64)
 }
 
 /// A chat message as the intake builds it, for tests that drive the pipeline directly.

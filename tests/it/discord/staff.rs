@@ -18,14 +18,21 @@ fn command(name: &str, options: serde_json::Value) -> serde_json::Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn indicateurs_gives_the_report_numbers_and_needs_the_quality_role() {
     let bot = Bot::start().await;
-    for text in [LOST, HOURS, "Bonjour, comment s'inscrire au conservatoire ?"] {
+    for text in [
+        LOST,
+        HOURS,
+        "Bonjour, comment s'inscrire au conservatoire ?",
+    ] {
         let m = bot.citizen_writes(text);
         bot.inquiry_of(m).await;
     }
     let year = chrono::Datelike::year(&guichet::calendar::paris_date(Utc::now()));
     let ask = bot.interact(
         2,
-        command("indicateurs", json!([{ "name": "période", "type": 3, "value": year.to_string() }])),
+        command(
+            "indicateurs",
+            json!([{ "name": "période", "type": 3, "value": year.to_string() }]),
+        ),
         OUTSIDER,
         &[QUALITY_ROLE],
         None,
@@ -50,12 +57,27 @@ async fn indicateurs_gives_the_report_numbers_and_needs_the_quality_role() {
     assert_eq!(shown, indicator_table(&title, &rows[0].indicators));
     assert!(shown.contains("reçues                  3"), "{shown}");
 
-    let refused = bot.interact(2, command("indicateurs", json!([])), AGENT, &[AGENT_ROLE], None);
+    let refused = bot.interact(
+        2,
+        command("indicateurs", json!([])),
+        AGENT,
+        &[AGENT_ROLE],
+        None,
+    );
     let cb = bot.callback(refused).await;
     assert!(is_ephemeral(&cb));
-    assert!(cb["data"]["content"].as_str().unwrap().contains("réservée à l'équipe qualité"));
+    assert!(cb["data"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("réservée à l'équipe qualité"));
 
-    let waiting = bot.interact(2, command("en-attente", json!([])), OUTSIDER, &[QUALITY_ROLE], None);
+    let waiting = bot.interact(
+        2,
+        command("en-attente", json!([])),
+        OUTSIDER,
+        &[QUALITY_ROLE],
+        None,
+    );
     let cb = bot.callback(waiting).await;
     let text = cb["data"]["content"].as_str().unwrap();
     assert!(text.starts_with("**3 demande(s) en attente**"), "{text}");
@@ -64,9 +86,19 @@ async fn indicateurs_gives_the_report_numbers_and_needs_the_quality_role() {
     let reqs = bot.fake.requests();
     let put = reqs
         .iter()
-        .find(|q| q.method == "PUT" && q.path.ends_with(&format!("/guilds/{}/commands", fake::GUILD)))
+        .find(|q| {
+            q.method == "PUT"
+                && q.path
+                    .ends_with(&format!("/guilds/{}/commands", fake::GUILD))
+        })
         .expect("commands registered");
-    let names: Vec<&str> = put.body.as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
+    let names: Vec<&str> = put
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
     assert_eq!(names, ["indicateurs", "en-attente"]);
     bot.stop().await;
 }
@@ -94,7 +126,13 @@ fn the_reminder_text_for_a_fixed_date() {
         item(1, Kind::Piscine, "piscine-pajeaud", d(30), 0),
         item(2, Kind::Piscine, "", d(26), -2),
         item(3, Kind::Theatre, "", d(27), -1),
-        item(4, Kind::Piscine, "", NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(), 2),
+        item(
+            4,
+            Kind::Piscine,
+            "",
+            NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+            2,
+        ),
     ];
     let out = reminders(&settings, &items, today);
     assert_eq!(out.len(), 2, "{out:?}");
@@ -107,7 +145,8 @@ fn the_reminder_text_for_a_fixed_date() {
     );
     let (_, pool) = out.iter().find(|(c, _)| c.get() == AGENTS_PISCINE).unwrap();
     assert!(pool.contains("2 demande(s)"), "{pool}");
-    assert!(pool.contains("VSGP-2026-000001 · mail · piscine-pajeaud · horaires — échéance aujourd'hui"));
+    assert!(pool
+        .contains("VSGP-2026-000001 · mail · piscine-pajeaud · horaires — échéance aujourd'hui"));
     assert!(pool.contains("VSGP-2026-000002"));
     assert!(!pool.contains("VSGP-2026-000004"), "not due yet");
 }
