@@ -112,9 +112,14 @@ pub async fn enqueue_post(
     Ok(written)
 }
 
-/// Posts every waiting draft not posted yet (mail drafts included); returns how many jobs were
-/// written.
-pub async fn enqueue_new_posts(data: &Data, now: DateTime<Utc>) -> Result<usize, DiscordError> {
+/// Posts waiting drafts not posted yet (mail drafts included): inquiries never seen on every
+/// pass, all of them on a `full` pass (a draft redone elsewhere, e.g. reassigned in the web
+/// console). Returns how many jobs were written.
+pub async fn enqueue_new_posts(
+    data: &Data,
+    now: DateTime<Utc>,
+    full: bool,
+) -> Result<usize, DiscordError> {
     let mut written = 0;
     for id in data
         .pipeline
@@ -122,7 +127,7 @@ pub async fn enqueue_new_posts(data: &Data, now: DateTime<Utc>) -> Result<usize,
         .with_status(Status::Drafted, 5000)
         .await?
     {
-        if enqueue_post(data, id, now).await? {
+        if (full || !data.seen(id.0)) && enqueue_post(data, id, now).await? {
             written += 1;
         }
     }

@@ -55,6 +55,8 @@ pub struct Data {
     pub wake: Notify,
     /// Draft versions already written as post jobs, so each tick does not redo them.
     posted: Mutex<HashSet<(i64, u32)>>,
+    /// Inquiries whose latest draft was posted at least once.
+    seen: Mutex<HashSet<i64>>,
 }
 
 impl Data {
@@ -64,6 +66,7 @@ impl Data {
             settings,
             wake: Notify::new(),
             posted: Mutex::new(HashSet::new()),
+            seen: Mutex::new(HashSet::new()),
         }
     }
 
@@ -78,6 +81,13 @@ impl Data {
         if let Ok(mut s) = self.posted.lock() {
             s.insert(key);
         }
+        if let Ok(mut s) = self.seen.lock() {
+            s.insert(key.0);
+        }
+    }
+
+    fn seen(&self, id: i64) -> bool {
+        self.seen.lock().map(|s| s.contains(&id)).unwrap_or(false)
     }
 }
 
@@ -152,10 +162,15 @@ impl EventHandler for Handler {
     }
 }
 
-/// One pass of the worker: post new drafts, deliver due `discord` jobs.
-pub async fn work_once(data: &Data, transport: &DiscordTransport) -> Result<(), DiscordError> {
+/// One pass of the worker: post new drafts (every draft on a `full` pass), deliver due
+/// `discord` jobs.
+pub async fn work_once(
+    data: &Data,
+    transport: &DiscordTransport,
+    full: bool,
+) -> Result<(), DiscordError> {
     let now = Utc::now();
-    jobs::enqueue_new_posts(data, now).await?;
+    jobs::enqueue_new_posts(data, now, full).await?;
     let done = deliver_due(&data.pipeline.store, transport, now).await?;
     if !done.is_empty() {
         tracing::debug!(?done, "discord outbox pass");
@@ -163,9 +178,15 @@ pub async fn work_once(data: &Data, transport: &DiscordTransport) -> Result<(), 
     Ok(())
 }
 
+/// Passes between two full scans of the waiting drafts.
+const FULL_SCAN_EVERY: u32 = 12;
+
 async fn worker(data: Arc<Data>, transport: DiscordTransport) {
+    let mut pass: u32 = 0;
     loop {
-        report("outbox", work_once(&data, &transport).await);
+        let full = pass % FULL_SCAN_EVERY == 0;
+        pass = pass.wrapping_add(1);
+        report("outbox", work_once(&data, &transport, full).await);
         let _ = tokio::time::timeout(data.settings.tick, data.wake.notified()).await;
     }
 }

@@ -125,23 +125,29 @@ async fn bots_other_channels_are_ignored_and_edits_and_deletions_are_kept() {
         .unwrap()
         .is_none());
 
+    // Events are handled concurrently: the deletion is sent once the edit is recorded, as a
+    // person would delete later.
+    let followups_reaching = |n: usize| async move {
+        for _ in 0..200 {
+            let f = store.followups(id).await.unwrap();
+            if f.len() >= n {
+                return f;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        store.followups(id).await.unwrap()
+    };
     bot.fake.dispatch(
         "MESSAGE_UPDATE",
         json!({ "id": m.to_string(), "channel_id": PUBLIC.to_string(), "guild_id": GUILD.to_string(),
                 "content": "finalement c'était un bonnet rouge", "author": user(CITIZEN, "Camille", false) }),
     );
+    followups_reaching(1).await;
     bot.fake.dispatch(
         "MESSAGE_DELETE",
         json!({ "id": m.to_string(), "channel_id": PUBLIC.to_string(), "guild_id": GUILD.to_string() }),
     );
-    let mut followups = Vec::new();
-    for _ in 0..200 {
-        followups = store.followups(id).await.unwrap();
-        if followups.len() == 2 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let followups = followups_reaching(2).await;
     assert_eq!(followups.len(), 2, "{followups:?}");
     assert_eq!(followups[0].kind, "edited");
     assert_eq!(
