@@ -4,6 +4,7 @@
 mod agents;
 mod delivery;
 mod fake;
+mod followups;
 mod intake;
 mod staff;
 
