@@ -213,3 +213,34 @@ async fn mail_drafts_are_posted_to_the_agents_channel_too() {
     );
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_direct_message_to_the_bot_is_an_inquiry_acknowledged_by_a_reply() {
+    let bot = Bot::start().await;
+    let dm_channel = 8_000;
+    let m = bot.fake.new_id();
+    bot.fake.dispatch(
+        "MESSAGE_CREATE",
+        message(m, dm_channel, user(CITIZEN, "Camille", false), LOST, None),
+    );
+    let id = bot.inquiry_of(m).await;
+    let path = format!("/channels/{dm_channel}/messages");
+    let reqs = bot
+        .fake
+        .wait_for("the acknowledgement in the DM", |r| {
+            r.iter().any(|q| q.path == path)
+        })
+        .await;
+    let ack = reqs.iter().find(|q| q.path == path).unwrap();
+    assert_eq!(
+        ack.body["message_reference"]["message_id"],
+        json!(m.to_string())
+    );
+    assert!(
+        !reqs.iter().any(|q| q.path.ends_with("/threads")),
+        "no thread in a DM"
+    );
+    let post = bot.post_of(id).await;
+    assert_eq!(channel_of(&post), AGENTS_PISCINE);
+    bot.stop().await;
+}
