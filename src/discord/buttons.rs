@@ -127,7 +127,7 @@ pub async fn on_component(
                     .pipeline
                     .approve(action.inquiry, &actor(user), None, now)
                     .await;
-                approval_response(data, r, &i.message.content, "Approuvée", user, now)
+                approval_response(r, &i.message.content, "Approuvée", user, now)
             }
             "edit" => edit_modal(data, action.inquiry).await?,
             "move" => ephemeral_menu(data, action.inquiry, i.message.id, true),
@@ -147,7 +147,6 @@ pub async fn on_component(
 }
 
 fn approval_response(
-    data: &Data,
     r: Result<Outcome, ApproveError>,
     content: &str,
     what: &str,
@@ -167,7 +166,6 @@ fn approval_response(
         )),
         Err(e) => {
             tracing::error!(error = %e, "approval failed");
-            let _ = data;
             ephemeral(format!("Approbation impossible : {e}"))
         }
     }
@@ -360,7 +358,7 @@ pub async fn on_modal(
                 .as_ref()
                 .map(|m| m.content.clone())
                 .unwrap_or_default();
-            approval_response(data, r, &content, "Modifiée et approuvée", user, now)
+            approval_response(r, &content, "Modifiée et approuvée", user, now)
         }
     };
     i.create_response(&ctx.http, response).await?;
