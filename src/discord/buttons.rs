@@ -1,13 +1,12 @@
-//! The agents' buttons: Approuver, Modifier (a modal with the draft), Réaffecter (menus of kinds
+//! The agents' buttons: Approuver, Modifier (opens the form of `modal`), Réaffecter (menus of kinds
 //! and facilities), Rejeter (a menu of reasons). Only members with the agent role may act; the
 //! store decides between two agents clicking at once, and the second is told who was first.
 
 use chrono::{DateTime, Utc};
 use serenity::all::{
-    ActionRowComponent, ComponentInteraction, ComponentInteractionDataKind, Context,
-    CreateActionRow, CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage,
-    CreateModal, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption, EditMessage,
-    InputTextStyle, Member, MessageId, ModalInteraction, RoleId,
+    ComponentInteraction, ComponentInteractionDataKind, Context, CreateActionRow,
+    CreateInteractionResponse, CreateInteractionResponseMessage, CreateSelectMenu,
+    CreateSelectMenuKind, CreateSelectMenuOption, EditMessage, Member, MessageId, RoleId,
 };
 
 use super::post::outcome_line;
@@ -76,7 +75,7 @@ pub fn already_decided(s: &Standing) -> String {
     format!("Déjà traitée par {who}{when} (statut : {}).", s.status)
 }
 
-fn ephemeral(text: impl Into<String>) -> CreateInteractionResponse {
+pub(super) fn ephemeral(text: impl Into<String>) -> CreateInteractionResponse {
     CreateInteractionResponse::Message(
         CreateInteractionResponseMessage::new()
             .content(text)
@@ -85,7 +84,7 @@ fn ephemeral(text: impl Into<String>) -> CreateInteractionResponse {
     )
 }
 
-fn update(text: impl Into<String>) -> CreateInteractionResponse {
+pub(super) fn update(text: impl Into<String>) -> CreateInteractionResponse {
     CreateInteractionResponse::UpdateMessage(
         CreateInteractionResponseMessage::new()
             .content(text)
@@ -94,7 +93,7 @@ fn update(text: impl Into<String>) -> CreateInteractionResponse {
     )
 }
 
-fn refusal(user: u64, custom_id: &str) -> CreateInteractionResponse {
+pub(super) fn refusal(user: u64, custom_id: &str) -> CreateInteractionResponse {
     tracing::warn!(
         user,
         custom_id,
@@ -129,7 +128,7 @@ pub async fn on_component(
                     .await;
                 approval_response(r, &i.message.content, "Approuvée", user, now)
             }
-            "edit" => edit_modal(data, action.inquiry).await?,
+            "edit" => super::modal::edit_modal(data, action.inquiry).await?,
             "move" => ephemeral_menu(data, action.inquiry, i.message.id, true),
             "no" => ephemeral_menu(data, action.inquiry, i.message.id, false),
             "movek" | "movef" | "reject" => match (selected, action.post) {
@@ -146,7 +145,7 @@ pub async fn on_component(
     Ok(())
 }
 
-fn approval_response(
+pub(super) fn approval_response(
     r: Result<Outcome, ApproveError>,
     content: &str,
     what: &str,
@@ -169,30 +168,6 @@ fn approval_response(
             ephemeral(format!("Approbation impossible : {e}"))
         }
     }
-}
-
-async fn edit_modal(data: &Data, id: InquiryId) -> Result<CreateInteractionResponse, DiscordError> {
-    let drafts = data.pipeline.store.drafts(id).await?;
-    let Some(text) = drafts
-        .iter()
-        .rev()
-        .find_map(|v| v.draft.as_ref().map(|d| d.text.clone()))
-    else {
-        return Ok(ephemeral("Aucun brouillon à modifier."));
-    };
-    if text.chars().count() > 4000 {
-        return Ok(ephemeral(format!(
-            "Brouillon trop long pour Discord : modifiez-le dans la console <{}>.",
-            data.settings.console_link(id.0)
-        )));
-    }
-    let input = CreateInputText::new(InputTextStyle::Paragraph, "Réponse envoyée", "text")
-        .value(text)
-        .max_length(4000);
-    Ok(CreateInteractionResponse::Modal(
-        CreateModal::new(format!("g:modal:{}", id.0), "Modifier la réponse")
-            .components(vec![CreateActionRow::InputText(input)]),
-    ))
 }
 
 fn ephemeral_menu(
@@ -320,50 +295,6 @@ async fn decide_from_menu(
         super::jobs::enqueue_post(data, id, now).await?;
     }
     Ok(update(format!("{what}.")))
-}
-
-/// The Modifier modal sent back: the edited text is what is approved and sent.
-pub async fn on_modal(
-    ctx: &Context,
-    data: &Data,
-    i: &ModalInteraction,
-) -> Result<(), DiscordError> {
-    let Some(action) = parse_custom_id(&i.data.custom_id).filter(|a| a.verb == "modal") else {
-        return Ok(());
-    };
-    let user = i.user.id.get();
-    let response = if !has_role(i.member.as_ref(), data.settings.agent_role) {
-        refusal(user, &i.data.custom_id)
-    } else {
-        let text = i
-            .data
-            .components
-            .iter()
-            .flat_map(|row| row.components.iter())
-            .find_map(|c| match c {
-                ActionRowComponent::InputText(t) if t.custom_id == "text" => t.value.clone(),
-                _ => None,
-            })
-            .unwrap_or_default();
-        if text.trim().is_empty() {
-            ephemeral("Réponse vide : rien n'a été envoyé.")
-        } else {
-            let now = Utc::now();
-            let r = data
-                .pipeline
-                .approve(action.inquiry, &actor(user), Some(&text), now)
-                .await;
-            let content = i
-                .message
-                .as_ref()
-                .map(|m| m.content.clone())
-                .unwrap_or_default();
-            approval_response(r, &content, "Modifiée et approuvée", user, now)
-        }
-    };
-    i.create_response(&ctx.http, response).await?;
-    data.wake.notify_one();
-    Ok(())
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod buttons;
 pub mod commands;
 pub mod intake;
 pub mod jobs;
+pub mod modal;
 pub mod post;
 pub mod reminders;
 pub mod settings;
@@ -154,7 +155,7 @@ impl EventHandler for Handler {
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let r = match &interaction {
             Interaction::Component(i) => buttons::on_component(&ctx, &self.data, i).await,
-            Interaction::Modal(i) => buttons::on_modal(&ctx, &self.data, i).await,
+            Interaction::Modal(i) => modal::on_modal(&ctx, &self.data, i).await,
             Interaction::Command(i) => commands::on_command(&ctx, &self.data, i).await,
             _ => Ok(()),
         };

@@ -225,6 +225,40 @@ async fn a_draft_with_a_marker_cannot_be_approved() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_that_keeps_a_marker_is_refused_but_not_lost() {
+    let bot = Bot::start().await;
+    let (id, m, post) = posted(&bot, HOURS).await;
+    let edited = "Bonjour, la piscine ouvre à [[à compléter : horaires]]. Bien cordialement.";
+    let submit = bot.interact(
+        5,
+        json!({ "custom_id": format!("g:modal:{}", id.0), "components": [
+            { "type": 1, "components": [{ "type": 4, "custom_id": "text", "value": edited }] }
+        ] }),
+        AGENT,
+        &[AGENT_ROLE],
+        Some(&post),
+    );
+    let cb = bot.callback(submit).await;
+    assert!(is_ephemeral(&cb), "{cb}");
+    assert!(content(&cb).contains("marqueur"), "{cb}");
+    assert!(content(&cb).contains("brouillon v2"), "{cb}");
+    assert_eq!(status(&bot, id).await, Status::Drafted);
+    let drafts = bot.pipeline.store.drafts(id).await.unwrap();
+    let latest = drafts.last().unwrap();
+    assert_eq!(latest.draft.as_ref().unwrap().text, edited);
+    assert_eq!(latest.author, format!("discord:{AGENT}"));
+    // The next « Modifier » opens the agent's text.
+    let click = bot.click(&format!("g:edit:{}", id.0), AGENT, &[AGENT_ROLE], &post);
+    let cb = bot.callback(click).await;
+    assert_eq!(
+        cb["data"]["components"][0]["components"][0]["value"],
+        json!(edited)
+    );
+    assert!(replies(&bot.fake.requests(), m).is_empty());
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_agents_at_once_send_once_and_the_second_is_told_who() {
     let bot = Bot::start().await;
     let (id, m, post) = posted(&bot, LOST).await;
