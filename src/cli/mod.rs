@@ -2,6 +2,7 @@
 
 mod core;
 mod demo;
+mod discord;
 mod ledger;
 mod logging;
 
@@ -85,6 +86,8 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Run only the Discord bot (intake, agents' buttons, slash commands, reminders).
+    Discord,
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,6 +124,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Overdue(args) => ledger::overdue(&config, args),
         Command::Purge(args) => ledger::purge(&config, args),
         Command::Backup { out } => ledger::backup(&config, &out),
+        Command::Discord => discord::discord(&config),
     }
 }
 

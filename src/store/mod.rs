@@ -7,6 +7,7 @@
 
 mod backup;
 mod dialect;
+mod followup;
 mod import;
 mod outbox;
 mod overdue;
@@ -29,6 +30,7 @@ use crate::calendar::Calendar;
 use crate::engagement::Engagements;
 
 pub use dialect::Backend;
+pub use followup::Followup;
 pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
 pub use outbox::{Job, JobKind, NewJob};
 pub use overdue::OverdueItem;

@@ -1,6 +1,7 @@
 //! One integration-test binary: each module drives the real library or binary.
 
 mod classify;
+mod discord;
 mod ledger;
 mod operations;
 mod pipeline;
