@@ -34,6 +34,45 @@ pub struct Config {
     pub territory: Territory,
     pub calendar: CalendarConfig,
     pub mail: MailConfig,
+    pub web: WebConfig,
+}
+
+/// The web dashboard, the satisfaction survey and the transparency page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebConfig {
+    /// Address the web server listens on (`GUICHET_WEB_LISTEN`).
+    pub listen: String,
+    /// Public URL of the web server, e.g. `https://guichet.valleesud.fr` (`GUICHET_WEB_BASE_URL`);
+    /// replies carry a survey link only when it is set.
+    pub base_url: Option<String>,
+    /// Key signing sessions, CSRF and survey tokens (`GUICHET_WEB_SECRET`); when absent, one is
+    /// generated into `{data_dir}/web-secret`.
+    pub secret: Option<String>,
+    /// Dashboard accounts (`guichet user add` prints the entry).
+    pub users: Vec<WebUser>,
+}
+
+/// One dashboard account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebUser {
+    pub name: String,
+    /// `qualite`, `agent` or `admin`.
+    pub role: String,
+    /// Argon2 PHC string.
+    pub hash: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            listen: "127.0.0.1:8080".to_string(),
+            base_url: None,
+            secret: None,
+            users: Vec::new(),
+        }
+    }
 }
 
 /// Outgoing mail policy (the IMAP/SMTP connection settings live with the mail channel).
@@ -127,6 +166,7 @@ impl Default for Config {
             territory: Territory::default(),
             calendar: CalendarConfig::default(),
             mail: MailConfig::default(),
+            web: WebConfig::default(),
         }
     }
 }
@@ -169,6 +209,15 @@ impl Config {
         }
         if let Some(v) = get("GUICHET_FROM") {
             self.mail.from = v;
+        }
+        if let Some(v) = get("GUICHET_WEB_SECRET") {
+            self.web.secret = Some(v);
+        }
+        if let Some(v) = get("GUICHET_WEB_BASE_URL") {
+            self.web.base_url = Some(v);
+        }
+        if let Some(v) = get("GUICHET_WEB_LISTEN") {
+            self.web.listen = v;
         }
         if let Some(v) = get("GUICHET_WHIT_MONDAY_WORKED") {
             self.calendar.whit_monday_worked = match v.as_str() {

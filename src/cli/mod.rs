@@ -2,7 +2,7 @@
 
 mod core;
 mod demo;
-mod ledger;
+pub(crate) mod ledger;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

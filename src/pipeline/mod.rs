@@ -165,7 +165,8 @@ impl Pipeline {
             }
         }
         if self.store.drafts(id).await?.is_empty() {
-            let draft = k.drafter.reply(
+            let survey_url = k.survey.as_ref().map(|s| s.link(id));
+            let draft = k.drafter.reply_with_survey(
                 &k.faq,
                 &ReplyInput {
                     message,
@@ -174,6 +175,7 @@ impl Pipeline {
                     reference: Some(&reference),
                     engagement_days: k.engagements.answer_days(incoming.channel, c.kind, c.topic),
                 },
+                survey_url.as_deref(),
             )?;
             let text = DraftText {
                 subject: draft.subject,

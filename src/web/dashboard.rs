@@ -1,0 +1,535 @@
+//! The quality staff's pages: indicators with filters, server-drawn charts and their tables, CSV
+//! downloads of every view (the same numbers and header as `guichet report --format csv`), and
+//! the overdue list.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::charts::{number, BarChart, Series};
+use super::{AppError, Role, WebState};
+use crate::cli::ledger::render::{self, Format};
+use crate::indicators::Indicators;
+use crate::inquiry::{Channel, Kind};
+use crate::store::{GroupBy, ReportFilter, ReportQuery, ReportRow};
+
+/// The dashboard's filters, as query parameters (all optional).
+#[derive(Debug, Default, Deserialize)]
+pub struct Filters {
+    #[serde(default)]
+    du: String,
+    #[serde(default)]
+    au: String,
+    #[serde(default)]
+    equipement: String,
+    #[serde(default, rename = "type")]
+    kind: String,
+    #[serde(default)]
+    canal: String,
+    /// CSV only: grouping columns, comma-separated, as `guichet report --by`.
+    #[serde(default)]
+    by: String,
+}
+
+/// Filters checked against the known values.
+struct Checked {
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    filter: ReportFilter,
+    /// The filters again as a query string (values are validated: no escaping needed).
+    query: String,
+}
+
+fn date(value: &str) -> Result<Option<NaiveDate>, AppError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| AppError::BadRequest("Date invalide : utilisez le format AAAA-MM-JJ."))
+}
+
+fn check(st: &WebState, f: &Filters) -> Result<Checked, AppError> {
+    let from = date(&f.du)?;
+    let to = date(&f.au)?;
+    let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let facility = opt(&f.equipement);
+    if let Some(id) = &facility {
+        if st.faq().catalogue.facility_by_str(id).is_none() {
+            return Err(AppError::BadRequest("Équipement inconnu."));
+        }
+    }
+    let kind = opt(&f.kind);
+    if let Some(k) = &kind {
+        k.parse::<Kind>()
+            .map_err(|_| AppError::BadRequest("Type d'équipement inconnu."))?;
+    }
+    let channel = opt(&f.canal);
+    if let Some(c) = &channel {
+        c.parse::<Channel>()
+            .map_err(|_| AppError::BadRequest("Canal inconnu."))?;
+    }
+    let mut query = Vec::new();
+    for (name, value) in [
+        ("du", from.map(|d| d.to_string())),
+        ("au", to.map(|d| d.to_string())),
+        ("equipement", facility.clone()),
+        ("type", kind.clone()),
+        ("canal", channel.clone()),
+    ] {
+        if let Some(v) = value {
+            query.push(format!("{name}={v}"));
+        }
+    }
+    Ok(Checked {
+        from,
+        to,
+        filter: ReportFilter {
+            facility,
+            kind,
+            channel,
+        },
+        query: query.join("&"),
+    })
+}
+
+pub fn kind_label(kind: &str) -> &str {
+    match kind {
+        "siege" => "Siège",
+        "piscine" => "Piscines",
+        "conservatoire" => "Conservatoires",
+        "mediatheque" => "Médiathèques",
+        "theatre" => "Théâtres",
+        "autre" => "Autres",
+        other => other,
+    }
+}
+
+pub fn channel_label(channel: &str) -> &str {
+    match channel {
+        "mail" => "Courriel",
+        "chat" => "Messagerie",
+        "formulaire" => "Formulaire",
+        "courrier" => "Courrier",
+        "telephone" => "Téléphone",
+        "accueil" => "Accueil",
+        other => other,
+    }
+}
+
+impl WebState {
+    /// A facility's display name; `""` is "no facility identified".
+    pub(crate) fn facility_name(&self, id: &str) -> String {
+        super::transparency::facility_name(self.faq(), id)
+    }
+}
+
+fn pct(p: Option<f64>) -> String {
+    p.map_or_else(|| "–".to_string(), |p| format!("{} %", number(p)))
+}
+
+fn days(d: Option<u32>) -> String {
+    d.map_or_else(|| "–".to_string(), |d| d.to_string())
+}
+
+/// The columns shown in the dashboard's indicator tables.
+const HEAD: [&str; 7] = [
+    "reçues",
+    "répondues",
+    "% dans le délai",
+    "médiane (j ouvrés)",
+    "p90 (j ouvrés)",
+    "en retard",
+    "% AR dans le délai",
+];
+
+fn cells(i: &Indicators) -> Vec<String> {
+    vec![
+        i.received.to_string(),
+        i.answered.to_string(),
+        pct(i.within_engagement_pct),
+        days(i.median_working_days),
+        days(i.p90_working_days),
+        i.overdue.to_string(),
+        pct(i.acknowledged_within_pct),
+    ]
+}
+
+fn table(head: Vec<String>, rows: Vec<Vec<String>>) -> Value {
+    json!({ "head": head, "rows": rows })
+}
+
+fn chart(id: &str, title: &str, svg: String, csv: String, table: Value) -> Value {
+    json!({ "id": id, "title": title, "svg": svg, "csv": csv, "table": table })
+}
+
+fn today() -> NaiveDate {
+    crate::calendar::paris_date(Utc::now())
+}
+
+async fn report(
+    st: &WebState,
+    c: &Checked,
+    by: Vec<GroupBy>,
+) -> Result<Vec<ReportRow>, AppError> {
+    let query = ReportQuery {
+        from: c.from,
+        to: c.to,
+        by,
+        today: today(),
+    };
+    Ok(st.store().report_filtered(&query, &c.filter).await?)
+}
+
+fn options(items: Vec<(String, String)>, selected: &Option<String>) -> Value {
+    items
+        .into_iter()
+        .map(|(id, label)| {
+            let sel = selected.as_deref() == Some(id.as_str());
+            json!({ "id": id, "label": label, "selected": sel })
+        })
+        .collect()
+}
+
+pub async fn indicators(
+    State(st): State<WebState>,
+    headers: HeaderMap,
+    Query(f): Query<Filters>,
+) -> Result<Response, AppError> {
+    let session = st.require(&headers, Role::sees_indicators)?;
+    let c = check(&st, &f)?;
+    let q = if c.query.is_empty() {
+        String::new()
+    } else {
+        format!("&{}", c.query)
+    };
+    let total = report(&st, &c, vec![]).await?;
+    let total = total.first().map(|r| cells(&r.indicators)).unwrap_or_default();
+
+    // 1. Monthly share answered within the engagement, per kind.
+    let rows = report(&st, &c, vec![GroupBy::Month, GroupBy::Kind]).await?;
+    let months: BTreeSet<String> = rows.iter().map(|r| r.groups[0].clone()).collect();
+    let kinds: BTreeSet<String> = rows.iter().map(|r| r.groups[1].clone()).collect();
+    let months: Vec<String> = months.into_iter().collect();
+    let kinds: Vec<String> = kinds.into_iter().collect();
+    let by_key: BTreeMap<(&str, &str), &Indicators> = rows
+        .iter()
+        .map(|r| ((r.groups[0].as_str(), r.groups[1].as_str()), &r.indicators))
+        .collect();
+    let value = |m: &str, k: &str| {
+        by_key
+            .get(&(m, k))
+            .and_then(|i| i.within_engagement_pct)
+    };
+    let series = kinds
+        .iter()
+        .map(|k| Series {
+            name: kind_label(k).to_string(),
+            values: months.iter().map(|m| value(m, k)).collect(),
+        })
+        .collect();
+    let svg = BarChart {
+        id: "delai-mois",
+        title: "Part des demandes répondues dans le délai annoncé, par mois et par type d'équipement",
+        categories: months.clone(),
+        series,
+        max: Some(100.0),
+        unit: " %",
+    }
+    .svg();
+    let head = std::iter::once("mois".to_string())
+        .chain(kinds.iter().map(|k| kind_label(k).to_string()))
+        .collect();
+    let body = months
+        .iter()
+        .map(|m| {
+            std::iter::once(m.clone())
+                .chain(kinds.iter().map(|k| pct(value(m, k))))
+                .collect()
+        })
+        .collect();
+    let chart_month = chart(
+        "delai-mois",
+        "Réponses dans le délai annoncé, par mois et type d'équipement",
+        svg,
+        format!("/indicateurs.csv?by=month,kind{q}"),
+        table(head, body),
+    );
+
+    // 2. Delay distribution.
+    let hist = st
+        .store()
+        .delay_histogram(c.from, c.to, &c.filter)
+        .await?;
+    let buckets = delay_buckets(&hist);
+    let svg = BarChart {
+        id: "distribution",
+        title: "Répartition des délais de réponse en jours ouvrés",
+        categories: buckets.iter().map(|(l, _)| l.clone()).collect(),
+        series: vec![Series {
+            name: "demandes répondues".into(),
+            values: buckets.iter().map(|(_, n)| Some(*n as f64)).collect(),
+        }],
+        max: None,
+        unit: "",
+    }
+    .svg();
+    let chart_delays = chart(
+        "distribution",
+        "Délai de réponse (jours ouvrés)",
+        svg,
+        format!("/delais.csv?{}", c.query),
+        table(
+            vec!["délai (j ouvrés)".into(), "demandes répondues".into()],
+            buckets
+                .iter()
+                .map(|(l, n)| vec![l.clone(), n.to_string()])
+                .collect(),
+        ),
+    );
+
+    // 3. Volume by channel.
+    let rows = report(&st, &c, vec![GroupBy::Channel]).await?;
+    let svg = BarChart {
+        id: "canaux",
+        title: "Nombre de demandes reçues par canal",
+        categories: rows
+            .iter()
+            .map(|r| channel_label(&r.groups[0]).to_string())
+            .collect(),
+        series: vec![Series {
+            name: "reçues".into(),
+            values: rows
+                .iter()
+                .map(|r| Some(r.indicators.received as f64))
+                .collect(),
+        }],
+        max: None,
+        unit: "",
+    }
+    .svg();
+    let chart_channels = chart(
+        "canaux",
+        "Volume par canal",
+        svg,
+        format!("/indicateurs.csv?by=channel{q}"),
+        labelled_table("canal", &rows, |g| channel_label(g).to_string()),
+    );
+
+    // Per facility, and satisfaction.
+    let rows = report(&st, &c, vec![GroupBy::Facility]).await?;
+    let facilities = labelled_table("équipement", &rows, |g| st.facility_name(g));
+    let satisfaction = st.store().satisfaction(c.from, c.to, &c.filter).await?;
+    let satisfaction_rows: Vec<Vec<String>> = satisfaction
+        .iter()
+        .map(|s| {
+            let mut row = vec![st.facility_name(&s.facility), s.month.clone()];
+            row.push(s.answers.to_string());
+            row.push(s.average().map_or_else(|| "–".into(), number));
+            row.extend(s.ratings.iter().map(|n| n.to_string()));
+            row
+        })
+        .collect();
+    let satisfaction_head = ["équipement", "mois", "réponses", "note moyenne (sur 5)"]
+        .into_iter()
+        .map(String::from)
+        .chain((1..=5).map(|n| format!("{n} ★")))
+        .collect();
+
+    let data = json!({
+        "filters": { "du": f.du.trim(), "au": f.au.trim() },
+        "facilities": options(
+            st.faq().catalogue.facilities.iter().map(|f| (f.id.as_str().to_string(), f.name.clone())).collect(),
+            &c.filter.facility,
+        ),
+        "kinds": options(
+            Kind::ALL.iter().map(|k| (k.as_str().to_string(), kind_label(k.as_str()).to_string())).collect(),
+            &c.filter.kind,
+        ),
+        "channels": options(
+            Channel::ALL.iter().map(|k| (k.as_str().to_string(), channel_label(k.as_str()).to_string())).collect(),
+            &c.filter.channel,
+        ),
+        "total": table(HEAD.iter().map(|h| h.to_string()).collect(), vec![total]),
+        "total_csv": format!("/indicateurs.csv?{}", c.query),
+        "charts": [chart_month, chart_delays, chart_channels],
+        "facilities_table": facilities,
+        "facilities_csv": format!("/indicateurs.csv?by=facility{q}"),
+        "satisfaction": table(satisfaction_head, satisfaction_rows),
+        "satisfaction_csv": format!("/satisfaction.csv?{}", c.query),
+    });
+    st.page(&headers, Some(&session), "Indicateurs Qualivilles", "web/indicators", data)
+}
+
+fn labelled_table(what: &str, rows: &[ReportRow], label: impl Fn(&str) -> String) -> Value {
+    let head = std::iter::once(what.to_string())
+        .chain(HEAD.iter().map(|h| h.to_string()))
+        .collect();
+    let body = rows
+        .iter()
+        .map(|r| {
+            std::iter::once(label(&r.groups[0]))
+                .chain(cells(&r.indicators))
+                .collect()
+        })
+        .collect();
+    table(head, body)
+}
+
+/// Delays 0 to 9 working days one by one, then "10 et plus".
+fn delay_buckets(hist: &BTreeMap<u32, u64>) -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = (0..10).map(|d| (format!("{d} j"), 0)).collect();
+    out.push(("10 j et +".into(), 0));
+    for (delay, n) in hist {
+        out[(*delay as usize).min(10)].1 += n;
+    }
+    out
+}
+
+fn csv_response(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `/indicateurs.csv?by=…&…`: exactly `guichet report --by … --format csv` for the filters.
+pub async fn indicators_csv(
+    State(st): State<WebState>,
+    headers: HeaderMap,
+    Query(f): Query<Filters>,
+) -> Result<Response, AppError> {
+    st.require(&headers, Role::sees_indicators)?;
+    let c = check(&st, &f)?;
+    let by = f
+        .by
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.parse::<GroupBy>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| AppError::BadRequest("Regroupement inconnu."))?;
+    let rows = report(&st, &c, by.clone()).await?;
+    let name = if by.is_empty() {
+        "indicateurs.csv".to_string()
+    } else {
+        format!(
+            "indicateurs-{}.csv",
+            by.iter().map(|g| g.as_str()).collect::<Vec<_>>().join("-")
+        )
+    };
+    Ok(csv_response(&name, render::report(&by, &rows, Format::Csv)))
+}
+
+pub async fn delays_csv(
+    State(st): State<WebState>,
+    headers: HeaderMap,
+    Query(f): Query<Filters>,
+) -> Result<Response, AppError> {
+    st.require(&headers, Role::sees_indicators)?;
+    let c = check(&st, &f)?;
+    let hist = st
+        .store()
+        .delay_histogram(c.from, c.to, &c.filter)
+        .await?;
+    let mut out = "answer_delay_working_days,answered\n".to_string();
+    for (delay, n) in hist {
+        out.push_str(&format!("{delay},{n}\n"));
+    }
+    Ok(csv_response("delais.csv", out))
+}
+
+/// Satisfaction per facility and month, as CSV (no comment: they are personal data).
+pub async fn satisfaction_csv(
+    State(st): State<WebState>,
+    headers: HeaderMap,
+    Query(f): Query<Filters>,
+) -> Result<Response, AppError> {
+    st.require(&headers, Role::sees_indicators)?;
+    let c = check(&st, &f)?;
+    let rows = st.store().satisfaction(c.from, c.to, &c.filter).await?;
+    let mut out =
+        "facility,month,answers,average,rating_1,rating_2,rating_3,rating_4,rating_5\n".to_string();
+    for s in rows {
+        let [r1, r2, r3, r4, r5] = s.ratings;
+        let avg = s.average().map_or_else(String::new, |a| format!("{a:.1}"));
+        out.push_str(&format!(
+            "{},{},{},{avg},{r1},{r2},{r3},{r4},{r5}\n",
+            s.facility, s.month, s.answers
+        ));
+    }
+    Ok(csv_response("satisfaction.csv", out))
+}
+
+/// Open inquiries within two working days of their deadline or past it.
+const OVERDUE_WITHIN: u32 = 2;
+
+pub async fn overdue(
+    State(st): State<WebState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let session = st.require(&headers, |_| true)?;
+    let items = st.store().overdue(today(), OVERDUE_WITHIN).await?;
+    let rows: Vec<Value> = items
+        .iter()
+        .map(|i| {
+            json!({
+                "reference": i.reference,
+                "channel": channel_label(i.channel.as_str()),
+                "kind": kind_label(i.kind.as_str()),
+                "facility": st.facility_name(&i.facility),
+                "topic": i.topic.as_str(),
+                "received": crate::calendar::paris_date(i.received_at).format("%d/%m/%Y").to_string(),
+                "deadline": i.deadline.format("%d/%m/%Y").to_string(),
+                "left": i.working_days_left,
+                "late": i.working_days_left < 0,
+            })
+        })
+        .collect();
+    st.page(
+        &headers,
+        Some(&session),
+        "Demandes en retard",
+        "web/overdue",
+        json!({ "items": rows, "within": OVERDUE_WITHIN }),
+    )
+}
+
+pub async fn overdue_csv(
+    State(st): State<WebState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    st.require(&headers, |_| true)?;
+    let items = st.store().overdue(today(), OVERDUE_WITHIN).await?;
+    Ok(csv_response(
+        "en-retard.csv",
+        render::overdue(&items, Format::Csv),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_delays_share_the_last_bucket() {
+        let hist = BTreeMap::from([(0, 2), (3, 1), (12, 4), (30, 1)]);
+        let b = delay_buckets(&hist);
+        assert_eq!(b.len(), 11);
+        assert_eq!(b[0].1, 2);
+        assert_eq!(b[3].1, 1);
+        assert_eq!(b[10], ("10 j et +".to_string(), 5));
+    }
+}
