@@ -3,6 +3,7 @@
 mod core;
 mod demo;
 pub(crate) mod ledger;
+mod web;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,8 +34,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the bundled sample inquiries through the whole pipeline (temporary SQLite, no account).
-    Demo,
+    /// Run the bundled sample inquiries through the whole pipeline (temporary SQLite, no account),
+    /// then serve the dashboard and the transparency page on 127.0.0.1 until Ctrl-C.
+    Demo(demo::DemoArgs),
     /// Sort messages: kind, facility, topic, automatic, rules that fired.
     Classify {
         /// One JSON object per input, one per line.
@@ -75,6 +77,15 @@ pub enum Command {
     Overdue(ledger::OverdueArgs),
     /// Delete or pseudonymise personal data older than a retention period (RGPD).
     Purge(ledger::PurgeArgs),
+    /// Serve the web dashboard, the survey and the transparency page (only the web server).
+    Web(web::WebArgs),
+    /// Dashboard accounts.
+    User {
+        #[command(subcommand)]
+        command: web::UserCommand,
+    },
+    /// Write a month's transparency page and open data (HTML and CSV, no personal data).
+    Publish(web::PublishArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,7 +107,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         config.database_url = Some(url);
     }
     match cli.command {
-        Command::Demo => demo::demo(&config),
+        Command::Demo(args) => demo::demo(&config, args),
         Command::Classify { json, chat, files } => core::classify(&config, json, chat, &files),
         Command::Draft { chat, file } => core::draft(&config, chat, &file),
         Command::Acknowledge { chat, file } => core::acknowledge(&config, chat, &file),
@@ -109,6 +120,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import { file } => ledger::import(&config, &file),
         Command::Overdue(args) => ledger::overdue(&config, args),
         Command::Purge(args) => ledger::purge(&config, args),
+        Command::Web(args) => web::web(&config, args),
+        Command::User { command } => web::user(cli.config.as_deref(), command),
+        Command::Publish(args) => web::publish(&config, args),
     }
 }
 

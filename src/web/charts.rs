@@ -47,13 +47,17 @@ pub fn number(value: f64) -> String {
     }
 }
 
-/// A "nice" top for the scale: 1, 2 or 5 times a power of ten.
+/// A "nice" top for the scale, whose quarters (the grid lines) read well: a multiple of 4 up to
+/// 20, then 1, 2, 4 or 10 times a power of ten.
 fn nice_max(value: f64) -> f64 {
     if value <= 0.0 {
-        return 1.0;
+        return 4.0;
+    }
+    if value <= 20.0 {
+        return 4.0 * (value / 4.0).ceil();
     }
     let power = 10_f64.powf(value.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
+    [1.0, 2.0, 4.0, 10.0]
         .into_iter()
         .map(|m| m * power)
         .find(|m| *m >= value)
@@ -179,16 +183,19 @@ mod tests {
         let svg = chart.svg();
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("Volume &lt;test&gt;"));
-        assert!(svg.contains("height=\"200.0\""), "the largest bar fills the plot");
-        assert!(svg.contains("height=\"100.0\""), "half the largest: half the height");
+        // The scale tops at 12: bars of 10 and 5 are 10/12 and 5/12 of the plot.
+        assert!(svg.contains("height=\"166.7\""), "{svg}");
+        assert!(svg.contains("height=\"83.3\""), "{svg}");
         assert!(svg.contains("mail — reçues : 10"));
     }
 
     #[test]
     fn nice_scale_and_french_numbers() {
-        assert_eq!(nice_max(7.0), 10.0);
-        assert_eq!(nice_max(13.0), 20.0);
-        assert_eq!(nice_max(0.0), 1.0);
+        assert_eq!(nice_max(5.0), 8.0);
+        assert_eq!(nice_max(13.0), 16.0);
+        assert_eq!(nice_max(24.0), 40.0);
+        assert_eq!(nice_max(130.0), 200.0);
+        assert_eq!(nice_max(0.0), 4.0);
         assert_eq!(number(82.5), "82,5");
         assert_eq!(number(100.0), "100");
     }

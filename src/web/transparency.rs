@@ -195,9 +195,10 @@ impl Transparency {
         })
     }
 
-    /// The standalone public page.
-    pub fn html(&self, views: &Views, months: &[String]) -> Result<String, ViewError> {
-        let data = self.data(months);
+    /// The standalone page written by `guichet publish`: links to its CSV file beside it.
+    pub fn html(&self, views: &Views) -> Result<String, ViewError> {
+        let mut data = self.data(std::slice::from_ref(&self.month));
+        data["csv"] = json!(format!("transparence-{}.csv", self.month));
         views.page(
             "Transparence : nos engagements de réponse",
             "web/transparency",
