@@ -57,10 +57,11 @@ fn clean_comment(comment: &str) -> Option<String> {
 impl Store {
     /// True when the inquiry has a survey answer.
     pub async fn survey_answered(&self, id: InquiryId) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM survey_answers WHERE inquiry_id = $1")
-            .bind(id.0)
-            .fetch_one(&self.pool)
-            .await?;
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM survey_answers WHERE inquiry_id = $1")
+                .bind(id.0)
+                .fetch_one(&self.pool)
+                .await?;
         Ok(n > 0)
     }
 

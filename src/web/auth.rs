@@ -276,8 +276,7 @@ impl LoginLimiter {
         let now = Instant::now();
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         Self::recent(&mut map, &format!("ip:{ip}"), now) < MAX_FAILURES_PER_IP
-            && Self::recent(&mut map, &format!("account:{account}"), now)
-                < MAX_FAILURES_PER_ACCOUNT
+            && Self::recent(&mut map, &format!("account:{account}"), now) < MAX_FAILURES_PER_ACCOUNT
     }
 
     pub fn failed(&self, ip: &str, account: &str) {
@@ -318,7 +317,10 @@ mod tests {
             ..s.clone()
         }
         .encode(b"wrong");
-        assert_eq!(Session::decode(b"secret-secret-secret", &forged, &accounts), None);
+        assert_eq!(
+            Session::decode(b"secret-secret-secret", &forged, &accounts),
+            None
+        );
         // A removed account's session ends.
         assert_eq!(
             Session::decode(b"secret-secret-secret", &v, &Accounts::default()),

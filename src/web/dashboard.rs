@@ -173,11 +173,7 @@ fn today() -> NaiveDate {
     crate::calendar::paris_date(Utc::now())
 }
 
-async fn report(
-    st: &WebState,
-    c: &Checked,
-    by: Vec<GroupBy>,
-) -> Result<Vec<ReportRow>, AppError> {
+async fn report(st: &WebState, c: &Checked, by: Vec<GroupBy>) -> Result<Vec<ReportRow>, AppError> {
     let query = ReportQuery {
         from: c.from,
         to: c.to,
@@ -210,7 +206,10 @@ pub async fn indicators(
         format!("&{}", c.query)
     };
     let total = report(&st, &c, vec![]).await?;
-    let total = total.first().map(|r| cells(&r.indicators)).unwrap_or_default();
+    let total = total
+        .first()
+        .map(|r| cells(&r.indicators))
+        .unwrap_or_default();
 
     // 1. Monthly share answered within the engagement, per kind.
     let rows = report(&st, &c, vec![GroupBy::Month, GroupBy::Kind]).await?;
@@ -222,11 +221,7 @@ pub async fn indicators(
         .iter()
         .map(|r| ((r.groups[0].as_str(), r.groups[1].as_str()), &r.indicators))
         .collect();
-    let value = |m: &str, k: &str| {
-        by_key
-            .get(&(m, k))
-            .and_then(|i| i.within_engagement_pct)
-    };
+    let value = |m: &str, k: &str| by_key.get(&(m, k)).and_then(|i| i.within_engagement_pct);
     let series = kinds
         .iter()
         .map(|k| Series {
@@ -236,7 +231,8 @@ pub async fn indicators(
         .collect();
     let svg = BarChart {
         id: "delai-mois",
-        title: "Part des demandes répondues dans le délai annoncé, par mois et par type d'équipement",
+        title:
+            "Part des demandes répondues dans le délai annoncé, par mois et par type d'équipement",
         categories: months.clone(),
         series,
         max: Some(100.0),
@@ -263,10 +259,7 @@ pub async fn indicators(
     );
 
     // 2. Delay distribution.
-    let hist = st
-        .store()
-        .delay_histogram(c.from, c.to, &c.filter)
-        .await?;
+    let hist = st.store().delay_histogram(c.from, c.to, &c.filter).await?;
     let buckets = delay_buckets(&hist);
     let svg = BarChart {
         id: "distribution",
@@ -364,7 +357,13 @@ pub async fn indicators(
         "satisfaction": table(satisfaction_head, satisfaction_rows),
         "satisfaction_csv": format!("/satisfaction.csv?{}", c.query),
     });
-    st.page(&headers, Some(&session), "Indicateurs Qualivilles", "web/indicators", data)
+    st.page(
+        &headers,
+        Some(&session),
+        "Indicateurs Qualivilles",
+        "web/indicators",
+        data,
+    )
 }
 
 fn labelled_table(what: &str, rows: &[ReportRow], label: impl Fn(&str) -> String) -> Value {
@@ -414,13 +413,12 @@ pub async fn indicators_csv(
 ) -> Result<Response, AppError> {
     st.require(&headers, Role::sees_indicators)?;
     let c = check(&st, &f)?;
-    let by = f
-        .by
-        .split(',')
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| s.parse::<GroupBy>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| AppError::BadRequest("Regroupement inconnu."))?;
+    let by =
+        f.by.split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| s.parse::<GroupBy>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| AppError::BadRequest("Regroupement inconnu."))?;
     let rows = report(&st, &c, by.clone()).await?;
     let name = if by.is_empty() {
         "indicateurs.csv".to_string()
@@ -440,10 +438,7 @@ pub async fn delays_csv(
 ) -> Result<Response, AppError> {
     st.require(&headers, Role::sees_indicators)?;
     let c = check(&st, &f)?;
-    let hist = st
-        .store()
-        .delay_histogram(c.from, c.to, &c.filter)
-        .await?;
+    let hist = st.store().delay_histogram(c.from, c.to, &c.filter).await?;
     let mut out = "answer_delay_working_days,answered\n".to_string();
     for (delay, n) in hist {
         out.push_str(&format!("{delay},{n}\n"));
@@ -476,10 +471,7 @@ pub async fn satisfaction_csv(
 /// Open inquiries within two working days of their deadline or past it.
 const OVERDUE_WITHIN: u32 = 2;
 
-pub async fn overdue(
-    State(st): State<WebState>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
+pub async fn overdue(State(st): State<WebState>, headers: HeaderMap) -> Result<Response, AppError> {
     let session = st.require(&headers, |_| true)?;
     let items = st.store().overdue(today(), OVERDUE_WITHIN).await?;
     let rows: Vec<Value> = items

@@ -136,4 +136,3 @@ pub async fn logout(
     }
     Ok(response)
 }
-

@@ -165,11 +165,8 @@ impl WebState {
             None => Value::Null,
         };
         let html = self.inner.views.page(title, template, &data, nav)?;
-        let mut response = (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            html,
-        )
-            .into_response();
+        let mut response =
+            ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
         if let Some(cookie) = set_cookie {
             response.headers_mut().append(header::SET_COOKIE, cookie);
         }
@@ -225,7 +222,10 @@ pub fn app(state: WebState) -> Router {
         .route("/satisfaction.csv", get(dashboard::satisfaction_csv))
         .route("/en-retard", get(dashboard::overdue))
         .route("/en-retard.csv", get(dashboard::overdue_csv))
-        .route("/avis/{token}", get(public::survey_form).post(public::survey_submit))
+        .route(
+            "/avis/{token}",
+            get(public::survey_form).post(public::survey_submit),
+        )
         .route("/transparence", get(public::transparency))
         .route("/transparence.csv", get(public::transparency_csv))
         .fallback(|| async { AppError::NotFound })

@@ -83,7 +83,13 @@ pub async fn survey_submit(
 ) -> Result<Response, AppError> {
     let id = inquiry(&st, &token)?;
     st.check_csrf(&headers, None, &f.csrf)?;
-    let Some(rating) = f.rating.trim().parse::<u8>().ok().filter(|r| (1..=5).contains(r)) else {
+    let Some(rating) = f
+        .rating
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|r| (1..=5).contains(r))
+    else {
         return survey_page(
             &st,
             &headers,
@@ -125,7 +131,9 @@ async fn build(st: &WebState, q: &MonthQuery) -> Result<Transparency, AppError> 
     };
     Transparency::build(st.store(), st.faq(), &month, today)
         .await?
-        .ok_or(AppError::BadRequest("Mois invalide : utilisez le format AAAA-MM."))
+        .ok_or(AppError::BadRequest(
+            "Mois invalide : utilisez le format AAAA-MM.",
+        ))
 }
 
 pub async fn transparency(

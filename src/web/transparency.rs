@@ -179,7 +179,8 @@ impl Transparency {
                 })
             })
             .collect();
-        let label = month_bounds(&self.month).map_or_else(|| self.month.clone(), |(f, _)| month_label(f));
+        let label =
+            month_bounds(&self.month).map_or_else(|| self.month.clone(), |(f, _)| month_label(f));
         let months: Vec<Value> = months
             .iter()
             .filter_map(|m| month_bounds(m).map(|(f, _)| (m, f)))
@@ -230,6 +231,9 @@ mod tests {
         assert_eq!(month_bounds("x"), None);
         let jan = NaiveDate::from_ymd_opt(2026, 1, 15).expect("date");
         assert_eq!(previous_month(jan), "2025-12");
-        assert_eq!(recent_months(jan)[..2], ["2026-01".to_string(), "2025-12".to_string()]);
+        assert_eq!(
+            recent_months(jan)[..2],
+            ["2026-01".to_string(), "2025-12".to_string()]
+        );
     }
 }
