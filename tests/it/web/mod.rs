@@ -3,6 +3,7 @@
 
 mod auth;
 mod browser;
+mod cli;
 mod routes;
 mod store;
 mod support;
