@@ -8,6 +8,7 @@ mod auth;
 mod charts;
 mod dashboard;
 mod error;
+mod exports;
 mod login;
 mod public;
 pub mod transparency;
@@ -217,11 +218,11 @@ pub fn app(state: WebState) -> Router {
         .route("/connexion", get(login::form).post(login::submit))
         .route("/deconnexion", post(login::logout))
         .route("/indicateurs", get(dashboard::indicators))
-        .route("/indicateurs.csv", get(dashboard::indicators_csv))
-        .route("/delais.csv", get(dashboard::delays_csv))
-        .route("/satisfaction.csv", get(dashboard::satisfaction_csv))
-        .route("/en-retard", get(dashboard::overdue))
-        .route("/en-retard.csv", get(dashboard::overdue_csv))
+        .route("/indicateurs.csv", get(exports::indicators_csv))
+        .route("/delais.csv", get(exports::delays_csv))
+        .route("/satisfaction.csv", get(exports::satisfaction_csv))
+        .route("/en-retard", get(exports::overdue))
+        .route("/en-retard.csv", get(exports::overdue_csv))
         .route(
             "/avis/{token}",
             get(public::survey_form).post(public::survey_submit),

@@ -6,6 +6,32 @@ use serde_json::{json, Value};
 
 use crate::assets::Source;
 
+/// French label of a facility kind (plural, as in the charts' legends).
+pub fn kind_label(kind: &str) -> &str {
+    match kind {
+        "siege" => "Siège",
+        "piscine" => "Piscines",
+        "conservatoire" => "Conservatoires",
+        "mediatheque" => "Médiathèques",
+        "theatre" => "Théâtres",
+        "autre" => "Autres",
+        other => other,
+    }
+}
+
+/// French label of a channel.
+pub fn channel_label(channel: &str) -> &str {
+    match channel {
+        "mail" => "Courriel",
+        "chat" => "Messagerie",
+        "formulaire" => "Formulaire",
+        "courrier" => "Courrier",
+        "telephone" => "Téléphone",
+        "accueil" => "Accueil",
+        other => other,
+    }
+}
+
 /// A web template could not be loaded or rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum ViewError {
