@@ -35,7 +35,7 @@ pub use overdue::OverdueItem;
 pub use purge::{parse_retention, PurgeSummary, Retention, RetentionError};
 pub use read::InquirySummary;
 pub use report::{GroupBy, ReportFilter, ReportQuery, ReportRow};
-pub use survey::{SatisfactionRow, SurveyOutcome, MAX_COMMENT_CHARS};
+pub use survey::{SatisfactionRow, SurveyComment, SurveyOutcome, MAX_COMMENT_CHARS};
 pub use types::{
     parse_reference, reference, DraftText, DraftVersion, Event, EventType, InquiryId, NewInquiry,
     Recorded, UnknownEventType,

@@ -43,6 +43,15 @@ impl SatisfactionRow {
     }
 }
 
+/// A survey comment, for quality staff (personal data: never published).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyComment {
+    pub facility: String,
+    pub month: String,
+    pub rating: u8,
+    pub comment: String,
+}
+
 /// One line, bounded, without control characters.
 fn clean_comment(comment: &str) -> Option<String> {
     let text: String = comment
@@ -143,6 +152,44 @@ impl Store {
                         count(row, "r4")?,
                         count(row, "r5")?,
                     ],
+                })
+            })
+            .collect()
+    }
+}
+
+impl Store {
+    /// The latest survey comments within the filters, newest first.
+    pub async fn survey_comments(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        filter: &ReportFilter,
+        limit: u32,
+    ) -> Result<Vec<SurveyComment>, StoreError> {
+        let (clause, values) = where_clause(from, to, filter, 1);
+        let extra = if clause.is_empty() { "WHERE" } else { " AND" };
+        let sql = format!(
+            "SELECT f.facility AS facility, f.month AS month, s.rating AS rating, \
+             s.comment AS comment FROM survey_answers s \
+             JOIN indicator_facts f ON f.inquiry_id = s.inquiry_id \
+             {clause}{extra} s.comment IS NOT NULL \
+             ORDER BY s.answered_at DESC, s.inquiry_id DESC LIMIT {limit}"
+        );
+        let mut q = sqlx::query(&sql);
+        for v in values {
+            q = q.bind(v);
+        }
+        q.fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| {
+                let rating: i64 = row.try_get("rating")?;
+                Ok(SurveyComment {
+                    facility: row.try_get("facility")?,
+                    month: row.try_get("month")?,
+                    rating: u8::try_from(rating).unwrap_or(0),
+                    comment: row.try_get("comment")?,
                 })
             })
             .collect()

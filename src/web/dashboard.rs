@@ -314,7 +314,22 @@ pub async fn indicators(
         .chain((1..=5).map(|n| format!("{n} ★")))
         .collect();
 
+    let comments: Vec<Value> = st
+        .store()
+        .survey_comments(c.from, c.to, &c.filter, 20)
+        .await?
+        .into_iter()
+        .map(|s| {
+            json!({
+                "facility": st.facility_name(&s.facility),
+                "month": s.month,
+                "rating": s.rating,
+                "comment": s.comment,
+            })
+        })
+        .collect();
     let data = json!({
+        "comments": comments,
         "filters": { "du": f.du.trim(), "au": f.au.trim() },
         "facilities": options(
             st.faq().catalogue.facilities.iter().map(|f| (f.id.as_str().to_string(), f.name.clone())).collect(),

@@ -53,7 +53,22 @@ async fn survey_answers_aggregate_and_purge(db: &TestDb) {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].ratings, [0, 1, 0, 0, 0]);
 
+    let comments = store
+        .survey_comments(None, None, &ReportFilter::default(), 10)
+        .await
+        .expect("comments");
+    assert_eq!(comments.len(), 1);
+    assert_eq!(
+        (comments[0].rating, comments[0].facility.as_str()),
+        (5, "piscine-pajeaud")
+    );
+
     store.purge(paris(2026, 3, 31, 0, 0)).await.expect("purge");
+    let comments = store
+        .survey_comments(None, None, &ReportFilter::default(), 10)
+        .await
+        .expect("comments");
+    assert!(comments.is_empty(), "{comments:?}");
     let raw = db.raw().await;
     let comments: i64 = sqlx::query_scalar("SELECT COUNT(comment) FROM survey_answers")
         .fetch_one(&raw)

@@ -45,7 +45,7 @@ async fn a_citizen_answers_once_with_a_valid_link() {
             &jar,
             &[
                 ("rating", "4"),
-                ("comment", "Très clair, merci"),
+                ("comment", "Très clair, <b>merci</b>"),
                 ("csrf", &token),
             ],
         )
@@ -73,6 +73,14 @@ async fn a_citizen_answers_once_with_a_valid_link() {
         dashboard
             .body
             .contains("<td>2026-03</td><td>1</td><td>4</td>"),
+        "{}",
+        dashboard.body
+    );
+    // Quality staff read the comment, escaped.
+    assert!(
+        dashboard
+            .body
+            .contains("« Très clair, &lt;b&gt;merci&lt;/b&gt; »"),
         "{}",
         dashboard.body
     );
