@@ -300,6 +300,21 @@ async fn the_demo_in_a_real_browser() {
     let title = cdp.eval("document.querySelector('h1').innerText").await;
     assert_eq!(title, json!("Indicateurs Qualivilles"));
     cdp.screenshot(&shots, "dashboard.png").await;
+    // On a phone: nothing wider than the screen (wide tables scroll inside their box).
+    cdp.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true }),
+    )
+    .await;
+    cdp.wait_for("document.documentElement.clientWidth === 390")
+        .await;
+    let overflow = cdp
+        .eval("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        .await;
+    assert_eq!(overflow, json!(0), "the page scrolls sideways on a phone");
+    cdp.screenshot(&shots, "dashboard-phone.png").await;
+    cdp.call("Emulation.clearDeviceMetricsOverride", json!({}))
+        .await;
 
     // 4. Download the CSV of the channel view by clicking its link.
     cdp.eval("document.querySelector('a[href^=\"/indicateurs.csv?by=channel\"]').click(); true")
