@@ -51,6 +51,9 @@ pub struct WebConfig {
     pub secret: Option<String>,
     /// Dashboard accounts (`guichet user add` prints the entry).
     pub users: Vec<WebUser>,
+    /// Addresses of the reverse proxies whose `X-Forwarded-For` names the client (for the login
+    /// rate limit per address); empty: the connecting address is the client.
+    pub trusted_proxies: Vec<String>,
 }
 
 /// One dashboard account.
@@ -71,6 +74,7 @@ impl Default for WebConfig {
             base_url: None,
             secret: None,
             users: Vec::new(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Logging in and out: the login form, its rate limit, and the home redirect.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -12,21 +12,41 @@ use serde_json::json;
 use super::auth::{CSRF_COOKIE, SESSION_COOKIE};
 use super::{AppError, Role, Session, WebState};
 
-/// The client address, when the server knows it (not behind `oneshot` in tests).
+/// The client address: the connecting one, or behind a trusted reverse proxy the last address of
+/// `X-Forwarded-For` that is not a trusted proxy; "inconnue" without a socket (tests).
 pub struct ClientIp(pub String);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
+impl axum::extract::FromRequestParts<WebState> for ClientIp {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        _: &S,
+        st: &WebState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "inconnue".to_string(), |c| c.0.ip().to_string()),
-        ))
+        let Some(peer) = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+        else {
+            return Ok(ClientIp("inconnue".to_string()));
+        };
+        let trusted = &st.inner.trusted_proxies;
+        if !trusted.contains(&peer) {
+            return Ok(ClientIp(peer.to_string()));
+        }
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+            .collect::<Vec<_>>();
+        let client = forwarded
+            .into_iter()
+            .rev()
+            .find(|a| !trusted.contains(a))
+            .unwrap_or(peer);
+        Ok(ClientIp(client.to_string()))
     }
 }
 

@@ -44,6 +44,8 @@ pub enum WebError {
     Faq(#[from] crate::faq::FaqError),
     #[error(transparent)]
     Secret(#[from] crate::secret::SecretError),
+    #[error("web.trusted_proxies: `{0}` is not an IP address")]
+    Proxy(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -62,6 +64,7 @@ struct Inner {
     limiter: auth::LoginLimiter,
     /// `Secure` cookies when the public URL is HTTPS.
     secure: bool,
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// What every handler shares; cheap to clone.
@@ -79,8 +82,15 @@ impl WebState {
             .base_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"));
+        let trusted_proxies = config
+            .web
+            .trusted_proxies
+            .iter()
+            .map(|p| p.trim().parse().map_err(|_| WebError::Proxy(p.clone())))
+            .collect::<Result<_, _>>()?;
         Ok(WebState {
             inner: Arc::new(Inner {
+                trusted_proxies,
                 store,
                 faq: Faq::load(&Source::faq(config))?,
                 accounts: Accounts::from_config(&config.web.users)?,

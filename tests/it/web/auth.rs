@@ -150,3 +150,58 @@ async fn logins_are_rate_limited_per_account_and_per_address() {
     let r = attempt([10, 0, 0, 9], "root", "mot-de-passe-root").await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_rate_limited() {
+    let app = TestApp::with(|c| c.web.trusted_proxies = vec!["10.0.0.1".into()]).await;
+    let mut jar = Jar::default();
+    let page = app.get("/connexion", &jar).await;
+    jar.keep(&page);
+    let token = page.csrf();
+    let attempt = |peer: [u8; 4], client: &'static str, name: String, password: &'static str| {
+        let mut request = jar.request(
+            "POST",
+            "/connexion",
+            Some(&[("name", &name), ("password", password), ("csrf", &token)]),
+        );
+        request.headers_mut().insert(
+            "x-forwarded-for",
+            axum::http::HeaderValue::from_static(client),
+        );
+        app.send_from(peer, request)
+    };
+    for n in 0..20 {
+        let r = attempt([10, 0, 0, 1], "203.0.113.7", format!("u{n}"), "faux").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let blocked = attempt(
+        [10, 0, 0, 1],
+        "203.0.113.7",
+        "root".into(),
+        "mot-de-passe-root",
+    )
+    .await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    // Another citizen behind the same proxy is not locked out.
+    let other = attempt(
+        [10, 0, 0, 1],
+        "198.51.100.2",
+        "root".into(),
+        "mot-de-passe-root",
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+    // An untrusted peer cannot choose its address: it is counted as itself.
+    for n in 0..20 {
+        let r = attempt([10, 0, 0, 5], "198.51.100.3", format!("v{n}"), "faux").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let spoofed = attempt(
+        [10, 0, 0, 5],
+        "198.51.100.4",
+        "alex".into(),
+        "mot-de-passe-alex",
+    )
+    .await;
+    assert_eq!(spoofed.status, StatusCode::TOO_MANY_REQUESTS);
+}

@@ -79,6 +79,11 @@ pub fn citizen_message(subject: &str, extra: &str) -> Message {
 impl TestApp {
     /// A fresh ledger with three inquiries from the same citizen: two answered, one open.
     pub async fn new() -> TestApp {
+        TestApp::with(|_| {}).await
+    }
+
+    /// [`TestApp::new`] with the configuration adjusted.
+    pub async fn with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("guichet.db").display());
         let mut config = Config {
@@ -89,6 +94,7 @@ impl TestApp {
         config.web.secret = Some(SECRET.to_string());
         config.web.base_url = Some("http://guichet.test".to_string());
         config.web.users = users().clone();
+        adjust(&mut config);
         let store = Store::open(&url).await.expect("open store");
         let pipeline = Pipeline::new(store.clone(), Knowledge::load(&config).expect("knowledge"));
         let transport = FileTransport {
