@@ -2,8 +2,8 @@
 //! protocol — log in, the dashboard's charts, a CSV download, the transparency page, and a survey
 //! answered through the form. Screenshots go to `target/screenshots/`.
 //!
-//! Chromium is Debian's `chromium` (`scripts/test` installs it as root); without it this test
-//! fails with a clear message rather than skipping.
+//! Chromium is Debian's `chromium`: `scripts/test` installs it, and so does this test when it runs
+//! as root; otherwise a missing Chromium fails the test with a clear message (never a skip).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -178,8 +178,32 @@ fn wait_for_file(dir: &Path, suffix: &str) -> PathBuf {
     panic!("no {suffix} file downloaded into {}", dir.display());
 }
 
+/// Installs Debian's chromium when missing and running as root.
+fn ensure_chromium() {
+    if Path::new(CHROMIUM).exists() {
+        return;
+    }
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if root {
+        for args in [
+            &["update", "-qq"][..],
+            &["install", "-y", "-qq", "chromium"][..],
+        ] {
+            let status = Command::new("apt-get")
+                .args(args)
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .status();
+            assert!(status.is_ok_and(|s| s.success()), "apt-get {args:?} failed");
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_in_a_real_browser() {
+    ensure_chromium();
     assert!(
         Path::new(CHROMIUM).exists(),
         "this test needs Debian's chromium at {CHROMIUM}: run scripts/test as root (it installs \
