@@ -182,7 +182,8 @@ impl Pipeline {
             .message(id)
             .await?
             .ok_or(PipelineError::NoMessage(id))?;
-        let draft = k.drafter.reply(
+        let survey_url = k.survey.as_ref().map(|s| s.link(id));
+        let draft = k.drafter.reply_with_survey(
             &k.faq,
             &ReplyInput {
                 message: &message,
@@ -191,6 +192,7 @@ impl Pipeline {
                 reference: Some(&summary.reference),
                 engagement_days: k.engagements.answer_days(summary.channel, c.kind, c.topic),
             },
+            survey_url.as_deref(),
         )?;
         let text = DraftText {
             subject: draft.subject,

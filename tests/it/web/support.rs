@@ -45,6 +45,7 @@ fn users() -> &'static Vec<WebUser> {
 pub struct TestApp {
     pub state: WebState,
     pub store: Store,
+    pub config: Config,
     pub url: String,
     pub seeded: Vec<InquiryId>,
     pub dir: tempfile::TempDir,
@@ -142,6 +143,7 @@ impl TestApp {
         TestApp {
             state,
             store,
+            config,
             url,
             seeded,
             dir,

@@ -26,6 +26,25 @@ async fn the_sent_reply_carries_a_working_survey_link() {
 }
 
 #[tokio::test]
+async fn a_reassigned_inquiry_is_drafted_again_with_its_survey_link() {
+    use guichet::inquiry::Kind;
+    use guichet::pipeline::{Knowledge, Pipeline};
+    let app = TestApp::new().await;
+    let knowledge = Knowledge::load(&app.config).expect("knowledge");
+    let pipeline = Pipeline::new(app.store.clone(), knowledge);
+    let id = app.seeded[2];
+    let moved = pipeline
+        .reassign(id, "agent-test", Kind::Theatre, None, chrono::Utc::now())
+        .await
+        .expect("reassign");
+    assert!(moved);
+    let drafts = app.store.drafts(id).await.expect("drafts");
+    assert_eq!(drafts.len(), 2);
+    let latest = drafts[1].draft.as_ref().expect("draft text");
+    assert!(latest.text.contains(&path(&app, 2)), "{}", latest.text);
+}
+
+#[tokio::test]
 async fn a_citizen_answers_once_with_a_valid_link() {
     let app = TestApp::new().await;
     let mut jar = Jar::default();
