@@ -113,26 +113,34 @@ fn days(d: Option<u32>) -> String {
     d.map_or_else(|| "–".to_string(), |d| d.to_string())
 }
 
-/// The columns shown in the dashboard's indicator tables.
-const HEAD: [&str; 7] = [
+/// The columns of the dashboard's indicator tables: those of `guichet report`, in its order.
+const HEAD: [&str; 11] = [
     "reçues",
     "répondues",
+    "dans le délai",
     "% dans le délai",
     "médiane (j ouvrés)",
     "p90 (j ouvrés)",
+    "en cours",
     "en retard",
     "% AR dans le délai",
+    "automatiques",
+    "rejetées",
 ];
 
 fn cells(i: &Indicators) -> Vec<String> {
     vec![
         i.received.to_string(),
         i.answered.to_string(),
+        i.within_engagement.to_string(),
         pct(i.within_engagement_pct),
         days(i.median_working_days),
         days(i.p90_working_days),
+        i.open.to_string(),
         i.overdue.to_string(),
         pct(i.acknowledged_within_pct),
+        i.automatic.to_string(),
+        i.rejected.to_string(),
     ]
 }
 

@@ -43,6 +43,29 @@ async fn the_indicators_page_draws_three_charts_with_their_tables() {
     assert!(page
         .body
         .contains("<caption>Volume par canal (tableau)</caption>"));
+    // The total row is `guichet report`'s: same figures, same order.
+    let query = guichet::store::ReportQuery {
+        from: None,
+        to: None,
+        by: vec![],
+        today: guichet::calendar::paris_date(chrono::Utc::now()),
+    };
+    let total = app.store.report(&query).await.expect("report")[0]
+        .indicators
+        .clone();
+    let expected = format!(
+        "<td>{}</td><td>{}</td><td>{}</td>",
+        total.received, total.answered, total.within_engagement
+    );
+    assert!(page.body.contains(&expected), "{expected}\n{}", page.body);
+    let ack = total.acknowledged_within_pct.map_or("–".to_string(), |p| {
+        format!("{} %", p.to_string().replace('.', ","))
+    });
+    let tail = format!(
+        "<td>{}</td><td>{ack}</td><td>{}</td><td>{}</td></tr>",
+        total.overdue, total.automatic, total.rejected
+    );
+    assert!(page.body.contains(&tail), "{tail}\n{}", page.body);
     // Three received, two answered in March.
     assert!(page.body.contains("<td>3</td><td>2</td>"), "{}", page.body);
     assert!(page.body.contains("Se déconnecter (claire, qualite)"));
