@@ -125,11 +125,12 @@ pub fn user(config_file: Option<&Path>, command: UserCommand) -> anyhow::Result<
 
 pub fn publish(config: &Config, args: PublishArgs) -> anyhow::Result<ExitCode> {
     let faq = super::core::load_faq(config)?;
+    let engagements = crate::engagement::Engagements::load(&Source::faq(config))?;
     let views = Views::load(&Source::templates(config))?;
     let today = crate::calendar::paris_date(chrono::Utc::now());
     let t = block_on(async {
         let store = open(config).await?;
-        Ok(Transparency::build(&store, &faq, &args.month, today).await?)
+        Ok(Transparency::build(&store, &faq, &engagements, &args.month, today).await?)
     })?
     .with_context(|| format!("--month: `{}` is not a month (YYYY-MM)", args.month))?;
     std::fs::create_dir_all(&args.out)

@@ -43,6 +43,8 @@ pub enum WebError {
     #[error(transparent)]
     Faq(#[from] crate::faq::FaqError),
     #[error(transparent)]
+    Engagement(#[from] crate::engagement::EngagementError),
+    #[error(transparent)]
     Secret(#[from] crate::secret::SecretError),
     #[error("web.trusted_proxies: `{0}` is not an IP address")]
     Proxy(String),
@@ -58,6 +60,7 @@ pub enum WebError {
 struct Inner {
     store: Store,
     faq: Faq,
+    engagements: crate::engagement::Engagements,
     accounts: Accounts,
     secret: Arc<[u8]>,
     views: Views,
@@ -93,6 +96,7 @@ impl WebState {
                 trusted_proxies,
                 store,
                 faq: Faq::load(&Source::faq(config))?,
+                engagements: crate::engagement::Engagements::load(&Source::faq(config))?,
                 accounts: Accounts::from_config(&config.web.users)?,
                 secret: crate::secret::web_secret(config)?.into(),
                 views: Views::load(&Source::templates(config))?,

@@ -129,7 +129,7 @@ async fn build(st: &WebState, q: &MonthQuery) -> Result<Transparency, AppError> 
     } else {
         q.mois.trim().to_string()
     };
-    Transparency::build(st.store(), st.faq(), &month, today)
+    Transparency::build(st.store(), st.faq(), &st.inner.engagements, &month, today)
         .await?
         .ok_or(AppError::BadRequest(
             "Mois invalide : utilisez le format AAAA-MM.",

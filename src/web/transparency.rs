@@ -6,8 +6,10 @@ use serde_json::{json, Value};
 
 use super::charts::number;
 use super::views::{ViewError, Views};
+use crate::engagement::Engagements;
 use crate::faq::Faq;
 use crate::indicators::Indicators;
+use crate::inquiry::{Channel, Kind, Topic};
 use crate::store::{GroupBy, ReportFilter, ReportQuery, Store, StoreError};
 
 /// One facility's line.
@@ -27,6 +29,32 @@ pub struct Transparency {
     /// `YYYY-MM`.
     pub month: String,
     pub rows: Vec<TransparencyRow>,
+    /// The published answer delays, as sentences ("Courriel : 5 jours ouvrés").
+    pub engagements: Vec<String>,
+}
+
+/// The published answer delays: each channel's, then complaints' when they differ.
+pub fn engagement_lines(e: &Engagements) -> Vec<String> {
+    let days = |n: u32| match n {
+        0 => "le jour même".to_string(),
+        1 => "1 jour ouvré".to_string(),
+        n => format!("{n} jours ouvrés"),
+    };
+    let mut lines: Vec<String> = Channel::ALL
+        .iter()
+        .map(|c| {
+            format!(
+                "{} : {}",
+                super::views::channel_label(c.as_str()),
+                days(e.answer_days(*c, Kind::Autre, Topic::Autre))
+            )
+        })
+        .collect();
+    let complaint = e.answer_days(Channel::Mail, Kind::Autre, Topic::Reclamation);
+    if complaint != e.answer_days(Channel::Mail, Kind::Autre, Topic::Autre) {
+        lines.push(format!("Réclamations par courriel : {}", days(complaint)));
+    }
+    lines
 }
 
 const MONTHS: [&str; 12] = [
@@ -93,6 +121,7 @@ impl Transparency {
     pub async fn build(
         store: &Store,
         faq: &Faq,
+        engagements: &Engagements,
         month: &str,
         today: NaiveDate,
     ) -> Result<Option<Transparency>, StoreError> {
@@ -126,6 +155,7 @@ impl Transparency {
         Ok(Some(Transparency {
             month: first.format("%Y-%m").to_string(),
             rows,
+            engagements: engagement_lines(engagements),
         }))
     }
 
@@ -193,6 +223,7 @@ impl Transparency {
             "empty": self.rows.is_empty(),
             "csv": format!("/transparence.csv?mois={}", self.month),
             "months": months,
+            "engagements": self.engagements,
         })
     }
 

@@ -56,6 +56,15 @@ async fn the_transparency_page_shows_figures_and_no_personal_data() {
     let page = app.get(&format!("/transparence?mois={MONTH}"), &jar).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("mars 2026"));
+    // The published delays the figures are judged against.
+    assert!(
+        page.body.contains("<li>Courriel : 5 jours ouvrés</li>"),
+        "{}",
+        page.body
+    );
+    assert!(page
+        .body
+        .contains("<li>Réclamations par courriel : 10 jours ouvrés</li>"));
     // Three received, two answered, one survey answer rated 2.
     assert!(page.body.contains("<td>3</td><td>2</td>"), "{}", page.body);
     assert!(
