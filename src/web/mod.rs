@@ -11,6 +11,7 @@ mod error;
 mod exports;
 mod login;
 mod public;
+mod tables;
 pub mod transparency;
 pub mod views;
 
