@@ -293,4 +293,18 @@ fn the_survey_link_is_in_the_signature_area_only_when_given() {
     assert!(link > signature, "{}", with.text);
     let without = drafter.reply(&faq, &input).expect("draft renders");
     assert!(!without.text.contains("/avis/"), "{}", without.text);
+    // English replies link to the English survey page.
+    let en = classification(Kind::Piscine, None, Topic::Horaires, Lang::En);
+    let input = ReplyInput {
+        classification: &en,
+        ..input
+    };
+    let english = drafter
+        .reply_with_survey(&faq, &input, Some(url))
+        .expect("draft renders");
+    assert!(
+        english.text.contains(&format!("{url}?lang=en")),
+        "{}",
+        english.text
+    );
 }

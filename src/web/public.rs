@@ -18,33 +18,64 @@ fn inquiry(st: &WebState, token: &str) -> Result<InquiryId, AppError> {
     verify_survey_token(st.secret(), token).ok_or(AppError::NotFound)
 }
 
+/// The survey's language: English when the link says so (replies to English inquiries).
+#[derive(Debug, Default, Deserialize)]
+pub struct SurveyLang {
+    #[serde(default)]
+    lang: String,
+}
+
+impl SurveyLang {
+    fn en(&self) -> bool {
+        self.lang == "en"
+    }
+}
+
 fn survey_page(
     st: &WebState,
     headers: &HeaderMap,
-    token: &str,
+    (token, lang): (&str, &SurveyLang),
     state: &str,
-    error: Option<&str>,
+    error: Option<(&str, &str)>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
+    let en = lang.en();
+    let labels = if en {
+        [
+            "Very satisfied",
+            "Satisfied",
+            "Fairly satisfied",
+            "Not very satisfied",
+            "Not satisfied at all",
+        ]
+    } else {
+        [
+            "Très satisfait",
+            "Satisfait",
+            "Moyennement satisfait",
+            "Peu satisfait",
+            "Pas du tout satisfait",
+        ]
+    };
+    let ratings: Vec<_> = labels
+        .iter()
+        .zip([5, 4, 3, 2, 1])
+        .map(|(label, value)| json!({ "value": value, "label": label }))
+        .collect();
     let mut response = st.page(
         headers,
         None,
-        "Votre avis",
+        if en { "Your opinion" } else { "Votre avis" },
         "web/survey",
         json!({
-            "action": format!("/avis/{token}"),
+            "en": en,
+            "action": format!("/avis/{token}{}", if en { "?lang=en" } else { "" }),
             "form": state == "form",
             "thanks": state == "thanks",
             "already": state == "already",
-            "error": error,
+            "error": error.map(|(fr, english)| if en { english } else { fr }),
             "max": MAX_COMMENT_CHARS,
-            "ratings": [
-                {"value": 5, "label": "Très satisfait"},
-                {"value": 4, "label": "Satisfait"},
-                {"value": 3, "label": "Moyennement satisfait"},
-                {"value": 2, "label": "Peu satisfait"},
-                {"value": 1, "label": "Pas du tout satisfait"},
-            ],
+            "ratings": ratings,
         }),
     )?;
     *response.status_mut() = status;
@@ -55,6 +86,7 @@ pub async fn survey_form(
     State(st): State<WebState>,
     headers: HeaderMap,
     Path(token): Path<String>,
+    Query(lang): Query<SurveyLang>,
 ) -> Result<Response, AppError> {
     let id = inquiry(&st, &token)?;
     let state = if st.store().survey_answered(id).await? {
@@ -62,7 +94,7 @@ pub async fn survey_form(
     } else {
         "form"
     };
-    survey_page(&st, &headers, &token, state, None, StatusCode::OK)
+    survey_page(&st, &headers, (&token, &lang), state, None, StatusCode::OK)
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,6 +111,7 @@ pub async fn survey_submit(
     State(st): State<WebState>,
     headers: HeaderMap,
     Path(token): Path<String>,
+    Query(lang): Query<SurveyLang>,
     Form(f): Form<SurveyForm>,
 ) -> Result<Response, AppError> {
     let id = inquiry(&st, &token)?;
@@ -93,9 +126,12 @@ pub async fn survey_submit(
         return survey_page(
             &st,
             &headers,
-            &token,
+            (&token, &lang),
             "form",
-            Some("Choisissez une note de 1 à 5."),
+            Some((
+                "Choisissez une note de 1 à 5.",
+                "Choose a rating from 1 to 5.",
+            )),
             StatusCode::BAD_REQUEST,
         );
     };
@@ -105,12 +141,22 @@ pub async fn survey_submit(
         .record_survey_answer(id, rating, comment, Utc::now())
         .await
     {
-        Ok(SurveyOutcome::Recorded) => {
-            survey_page(&st, &headers, &token, "thanks", None, StatusCode::OK)
-        }
-        Ok(SurveyOutcome::AlreadyAnswered) => {
-            survey_page(&st, &headers, &token, "already", None, StatusCode::CONFLICT)
-        }
+        Ok(SurveyOutcome::Recorded) => survey_page(
+            &st,
+            &headers,
+            (&token, &lang),
+            "thanks",
+            None,
+            StatusCode::OK,
+        ),
+        Ok(SurveyOutcome::AlreadyAnswered) => survey_page(
+            &st,
+            &headers,
+            (&token, &lang),
+            "already",
+            None,
+            StatusCode::CONFLICT,
+        ),
         Err(StoreError::NotFound(_)) => Err(AppError::NotFound),
         Err(e) => Err(e.into()),
     }

@@ -91,9 +91,11 @@ impl Views {
         nav: Value,
     ) -> Result<String, ViewError> {
         let body = self.render(template, data)?;
+        // Pages for the public may be in English (`"en": true` in their data).
+        let en = data.get("en").and_then(Value::as_bool).unwrap_or(false);
         self.render(
             "web/layout",
-            &json!({ "title": title, "body": body, "nav": nav }),
+            &json!({ "title": title, "body": body, "nav": nav, "en": en }),
         )
     }
 }

@@ -135,3 +135,32 @@ async fn forged_links_and_missing_tokens_are_refused() {
         .await
         .expect("query"));
 }
+
+#[tokio::test]
+async fn english_replies_link_to_an_english_survey() {
+    let app = TestApp::new().await;
+    let mut jar = Jar::default();
+    let link = format!("{}?lang=en", path(&app, 0));
+    let form = app.get(&link, &jar).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("<html lang=\"en\">"), "{}", form.body);
+    assert!(form
+        .body
+        .contains("Are you satisfied with the answer you received?"));
+    // Handlebars escapes `=` in attributes as `&#x3D;`, which the browser decodes.
+    let action = format!("action=\"{}\"", link.replace('=', "&#x3D;"));
+    assert!(form.body.contains(&action), "{}", form.body);
+    jar.keep(&form);
+    let token = form.csrf();
+    let ok = app
+        .post(&link, &jar, &[("rating", "5"), ("csrf", &token)])
+        .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert!(ok
+        .body
+        .contains("Thank you! Your opinion has been recorded."));
+    // The French page stays French.
+    let fr = app.get(&path(&app, 0), &jar).await;
+    assert!(fr.body.contains("<html lang=\"fr\">"));
+    assert!(fr.body.contains("Vous avez déjà donné votre avis"));
+}
