@@ -1,5 +1,8 @@
-//! Rebuilds the crate when a migration is added: `sqlx::migrate!` embeds `migrations/` at compile time.
+//! Rebuilds the crate when embedded data changes: `sqlx::migrate!` embeds `migrations/` and
+//! `include_dir!` embeds `faq/`, `templates/` and `examples/` at compile time.
 
 fn main() {
-    println!("cargo:rerun-if-changed=migrations");
+    for dir in ["migrations", "templates", "faq", "examples"] {
+        println!("cargo:rerun-if-changed={dir}");
+    }
 }

@@ -35,6 +35,49 @@ pub struct Config {
     pub calendar: CalendarConfig,
     pub mail: MailConfig,
     pub discord: DiscordConfig,
+    pub web: WebConfig,
+}
+
+/// The web dashboard, the satisfaction survey and the transparency page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebConfig {
+    /// Address the web server listens on (`GUICHET_WEB_LISTEN`).
+    pub listen: String,
+    /// Public URL of the web server, e.g. `https://guichet.valleesud.fr` (`GUICHET_WEB_BASE_URL`);
+    /// replies carry a survey link only when it is set.
+    pub base_url: Option<String>,
+    /// Key signing sessions, CSRF and survey tokens (`GUICHET_WEB_SECRET`); when absent, one is
+    /// generated into `{data_dir}/web-secret`.
+    pub secret: Option<String>,
+    /// Dashboard accounts (`guichet user add` prints the entry).
+    pub users: Vec<WebUser>,
+    /// Addresses of the reverse proxies whose `X-Forwarded-For` names the client (for the login
+    /// rate limit per address); empty: the connecting address is the client.
+    pub trusted_proxies: Vec<String>,
+}
+
+/// One dashboard account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebUser {
+    pub name: String,
+    /// `qualite`, `agent` or `admin`.
+    pub role: String,
+    /// Argon2 PHC string.
+    pub hash: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            listen: "127.0.0.1:8080".to_string(),
+            base_url: None,
+            secret: None,
+            users: Vec::new(),
+            trusted_proxies: Vec::new(),
+        }
+    }
 }
 
 /// A secret (the bot token): never printed, never serialised in clear.
@@ -212,6 +255,7 @@ impl Default for Config {
             calendar: CalendarConfig::default(),
             mail: MailConfig::default(),
             discord: DiscordConfig::default(),
+            web: WebConfig::default(),
         }
     }
 }
@@ -251,6 +295,15 @@ impl Config {
         }
         if let Some(v) = get("GUICHET_TEMPLATES_DIR") {
             self.templates_dir = Some(PathBuf::from(v));
+        }
+        if let Some(v) = get("GUICHET_WEB_SECRET") {
+            self.web.secret = Some(v);
+        }
+        if let Some(v) = get("GUICHET_WEB_BASE_URL") {
+            self.web.base_url = Some(v);
+        }
+        if let Some(v) = get("GUICHET_WEB_LISTEN") {
+            self.web.listen = v;
         }
         if let Some(v) = get("GUICHET_DISCORD_TOKEN") {
             self.discord.token = Secret::new(v);

@@ -16,4 +16,7 @@ pub mod indicators;
 pub mod inquiry;
 pub mod mail;
 pub mod pipeline;
+pub mod secret;
 pub mod store;
+pub mod survey;
+pub mod web;

@@ -1,5 +1,6 @@
 //! `guichet demo`: the real pipeline on the bundled sample inquiries, in a temporary SQLite ledger,
-//! with a demo agent deciding on some drafts, so the indicators are not empty. Nothing leaves the
+//! with a demo agent deciding on some drafts and demo citizens answering some surveys, so the
+//! indicators are not empty; then the web dashboard on 127.0.0.1 until Ctrl-C. Nothing leaves the
 //! machine: the outbox delivers into files.
 
 use std::path::{Path, PathBuf};
@@ -7,6 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
+use clap::Args;
 use include_dir::{include_dir, Dir};
 
 use super::ledger::{block_on, open, render};
@@ -19,6 +21,19 @@ static EXAMPLES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/examples");
 
 /// The demo agent's name in the ledger.
 const AGENT: &str = "agent-demo";
+/// The demo dashboard account (quality staff), created in the temporary data directory.
+pub const DEMO_USER: &str = "qualite";
+pub const DEMO_PASSWORD: &str = "demo-qualite";
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Port of the web dashboard on 127.0.0.1.
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Only run the pipeline and print the report; do not serve the dashboard.
+    #[arg(long)]
+    pub no_serve: bool,
+}
 
 /// One sample inquiry, read from the embedded examples.
 struct Sample {
@@ -63,16 +78,82 @@ fn demo_dir() -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-pub fn demo(config: &Config) -> anyhow::Result<ExitCode> {
+pub fn demo(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let dir = demo_dir()?;
     let mut config = config.clone();
     config.data_dir = dir.clone();
     config.database_url = None;
+    let base = format!("http://127.0.0.1:{}", args.port);
+    config.web.base_url = Some(base.clone());
+    config.web.secret = None;
+    config.web.users = vec![crate::config::WebUser {
+        name: DEMO_USER.to_string(),
+        role: "qualite".to_string(),
+        hash: crate::web::hash_password(DEMO_PASSWORD)?,
+    }];
     let knowledge = Knowledge::load(&config)?;
     let samples = samples()?;
     println!("guichet demo — données dans {}", dir.display());
-    block_on(async { run(&config, knowledge, &samples, &dir).await })?;
+    block_on(async {
+        // Bind first: a port already taken fails at once, before any work.
+        let listener = if args.no_serve {
+            None
+        } else {
+            let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
+            Some(
+                tokio::net::TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen on {addr} (use --port)"))?,
+            )
+        };
+        let survey = run(&config, knowledge, &samples, &dir).await?;
+        let Some(listener) = listener else {
+            return Ok(());
+        };
+        let store = super::ledger::open(&config).await?;
+        let state = crate::web::WebState::from_config(&config, store)?;
+        let month = chrono::Utc::now().format("%Y-%m");
+        println!("\nTableau de bord : {base}/  (identifiant « {DEMO_USER} », mot de passe « {DEMO_PASSWORD} », rôle qualite)");
+        println!("Indicateurs     : {base}/indicateurs");
+        println!("Transparence    : {base}/transparence?mois={month}");
+        if let Some(link) = survey {
+            println!("Avis (exemple)  : {link}");
+        }
+        println!("Ctrl-C pour arrêter.");
+        crate::web::serve_on(state, listener, super::web::shutdown_signal()).await?;
+        println!("\nArrêté.");
+        Ok(())
+    })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Demo citizens answer the survey of about two answered inquiries in three; returns the survey
+/// link of an answered inquiry left without an answer (to try the form).
+async fn answer_surveys(
+    store: &crate::store::Store,
+    knowledge: &Knowledge,
+    answered: &[InquiryId],
+) -> anyhow::Result<Option<String>> {
+    const RATINGS: [u8; 8] = [5, 4, 5, 3, 4, 2, 5, 4];
+    const COMMENTS: [&str; 3] = [
+        "Réponse rapide et claire, merci.",
+        "J'aurais aimé avoir les horaires exacts.",
+        "Très bon accueil.",
+    ];
+    let mut left = None;
+    for (n, id) in answered.iter().enumerate() {
+        if n % 3 == 2 {
+            if let Some(links) = &knowledge.survey {
+                left.get_or_insert_with(|| links.link(*id));
+            }
+            continue;
+        }
+        let comment = (n % 4 == 0).then(|| COMMENTS[n / 4 % COMMENTS.len()]);
+        store
+            .record_survey_answer(*id, RATINGS[n % RATINGS.len()], comment, Utc::now())
+            .await?;
+    }
+    Ok(left)
 }
 
 async fn run(
@@ -80,7 +161,7 @@ async fn run(
     knowledge: Knowledge,
     samples: &[Sample],
     dir: &Path,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<String>> {
     let store = open(config).await?;
     let pipeline = Pipeline::new(store.clone(), knowledge);
     let mail = FileTransport {
@@ -145,6 +226,7 @@ async fn run(
     // The demo agent decides on two thirds of the drafts, 0 to 6 days after receipt; markers are
     // filled with a visible demo text, never with invented facts.
     let mut approved = 0;
+    let mut answered = Vec::new();
     for (i, id, received) in &recorded {
         if i % 3 == 2 {
             continue;
@@ -170,7 +252,9 @@ async fn run(
         deliver_due(&store, &mail, at + Duration::minutes(2)).await?;
         deliver_due(&store, &chat, at + Duration::minutes(2)).await?;
         approved += 1;
+        answered.push(*id);
     }
+    let survey = answer_surveys(&store, &pipeline.knowledge, &answered).await?;
     println!("\n{} demandes enregistrées, {approved} réponses approuvées par « {AGENT} » et envoyées dans {}", recorded.len(), dir.join("outbox").display());
 
     let query = ReportQuery {
@@ -189,7 +273,7 @@ async fn run(
         "\nPour explorer : guichet --database sqlite://{} report --by facility,month",
         dir.join("guichet.db").display()
     );
-    Ok(())
+    Ok(survey)
 }
 
 /// Replaces every `[[à compléter : …]]` marker with a visible demo sentence.

@@ -3,8 +3,9 @@
 mod core;
 mod demo;
 mod discord;
-mod ledger;
+pub(crate) mod ledger;
 mod logging;
+mod web;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,8 +39,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the bundled sample inquiries through the whole pipeline (temporary SQLite, no account).
-    Demo,
+    /// Run the bundled sample inquiries through the whole pipeline (temporary SQLite, no account),
+    /// then serve the dashboard and the transparency page on 127.0.0.1 until Ctrl-C.
+    Demo(demo::DemoArgs),
     /// Sort messages: kind, facility, topic, automatic, rules that fired.
     Classify {
         /// One JSON object per input, one per line.
@@ -88,6 +90,15 @@ pub enum Command {
     },
     /// Run only the Discord bot (intake, agents' buttons, slash commands, reminders).
     Discord,
+    /// Serve the web dashboard, the survey and the transparency page (only the web server).
+    Web(web::WebArgs),
+    /// Dashboard accounts.
+    User {
+        #[command(subcommand)]
+        command: web::UserCommand,
+    },
+    /// Write a month's transparency page and open data (HTML and CSV, no personal data).
+    Publish(web::PublishArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,7 +121,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         config.database_url = Some(url);
     }
     match cli.command {
-        Command::Demo => demo::demo(&config),
+        Command::Demo(args) => demo::demo(&config, args),
         Command::Classify { json, chat, files } => core::classify(&config, json, chat, &files),
         Command::Draft { chat, file } => core::draft(&config, chat, &file),
         Command::Acknowledge { chat, file } => core::acknowledge(&config, chat, &file),
@@ -125,6 +136,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Purge(args) => ledger::purge(&config, args),
         Command::Backup { out } => ledger::backup(&config, &out),
         Command::Discord => discord::discord(&config),
+        Command::Web(args) => web::web(&config, args),
+        Command::User { command } => web::user(cli.config.as_deref(), command),
+        Command::Publish(args) => web::publish(&config, args),
     }
 }
 

@@ -190,6 +190,7 @@ pub fn reply_data(faq: &Faq, territory: &Territory, input: &ReplyInput<'_>) -> V
         .unwrap_or(Value::Null);
     data["engagement_days"] = json!(input.engagement_days);
     data["answer"] = Value::String(String::new());
+    data["survey_url"] = Value::Null;
     data
 }
 

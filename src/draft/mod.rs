@@ -118,10 +118,23 @@ impl Drafter {
 
     /// The reply proposed to agents.
     pub fn reply(&self, faq: &Faq, input: &ReplyInput<'_>) -> Result<Draft, DraftError> {
+        self.reply_with_survey(faq, input, None)
+    }
+
+    /// The reply, with the satisfaction survey link in the signature area when one is given.
+    pub fn reply_with_survey(
+        &self,
+        faq: &Faq,
+        input: &ReplyInput<'_>,
+        survey_url: Option<&str>,
+    ) -> Result<Draft, DraftError> {
         let c = input.classification;
         let lang = c.lang;
         let answer_name = self.answer_template(c)?;
         let mut data = context::reply_data(faq, &self.territory, input);
+        if let Some(url) = survey_url {
+            data["survey_url"] = serde_json::Value::String(url.to_string());
+        }
         let answer = self.render(&answer_name, &data)?;
         data["answer"] = serde_json::Value::String(answer.trim().to_string());
         let text = self.render(&format!("{lang}/reply"), &data)?;

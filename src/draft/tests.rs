@@ -270,3 +270,41 @@ fn reply_subject_keeps_one_prefix_and_the_reference() {
         "Re: Horaires [VSGP-2026-000123]"
     );
 }
+
+#[test]
+fn the_survey_link_is_in_the_signature_area_only_when_given() {
+    let faq = Faq::embedded();
+    let drafter = Drafter::embedded(&Territory::default());
+    let message = Message::default();
+    let c = classification(Kind::Piscine, None, Topic::Horaires, Lang::Fr);
+    let input = ReplyInput {
+        message: &message,
+        classification: &c,
+        channel: Channel::Mail,
+        reference: Some("VSGP-2026-000123"),
+        engagement_days: 5,
+    };
+    let url = "https://guichet.example/avis/123-abcdef";
+    let with = drafter
+        .reply_with_survey(&faq, &input, Some(url))
+        .expect("draft renders");
+    let signature = with.text.find("Bien cordialement").expect("signature");
+    let link = with.text.find(url).expect("survey link present");
+    assert!(link > signature, "{}", with.text);
+    let without = drafter.reply(&faq, &input).expect("draft renders");
+    assert!(!without.text.contains("/avis/"), "{}", without.text);
+    // English replies link to the English survey page.
+    let en = classification(Kind::Piscine, None, Topic::Horaires, Lang::En);
+    let input = ReplyInput {
+        classification: &en,
+        ..input
+    };
+    let english = drafter
+        .reply_with_survey(&faq, &input, Some(url))
+        .expect("draft renders");
+    assert!(
+        english.text.contains(&format!("{url}?lang=en")),
+        "{}",
+        english.text
+    );
+}

@@ -7,6 +7,7 @@ use crate::config::{Config, MailConfig};
 use crate::draft::Drafter;
 use crate::engagement::Engagements;
 use crate::faq::Faq;
+use crate::survey::SurveyLinks;
 
 /// Everything the rules and templates need, validated at load.
 #[derive(Debug)]
@@ -16,6 +17,8 @@ pub struct Knowledge {
     pub engagements: Engagements,
     pub calendar: Calendar,
     pub mail: MailConfig,
+    /// Survey links put in replies; `None` when no web base URL is configured.
+    pub survey: Option<SurveyLinks>,
 }
 
 /// The FAQ data, templates or engagements are invalid.
@@ -27,6 +30,8 @@ pub enum KnowledgeError {
     Draft(#[from] crate::draft::DraftError),
     #[error(transparent)]
     Engagement(#[from] crate::engagement::EngagementError),
+    #[error(transparent)]
+    Secret(#[from] crate::secret::SecretError),
 }
 
 impl Knowledge {
@@ -38,6 +43,13 @@ impl Knowledge {
             engagements: Engagements::load(&Source::faq(config))?,
             calendar: Calendar::new(config.calendar.whit_monday_worked),
             mail: config.mail.clone(),
+            survey: match config.web.base_url.as_deref().map(str::trim) {
+                Some(base) if !base.is_empty() => Some(SurveyLinks {
+                    base_url: base.trim_end_matches('/').to_string(),
+                    secret: crate::secret::web_secret(config)?.into(),
+                }),
+                _ => None,
+            },
         })
     }
 }

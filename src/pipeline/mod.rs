@@ -164,7 +164,7 @@ impl Pipeline {
             }
         }
         if self.store.drafts(id).await?.is_empty() {
-            let text = self.draft_text(message, c, incoming.channel, &reference)?;
+            let text = self.draft_text(id, message, c, incoming.channel, &reference)?;
             self.store.save_draft(id, &text, "guichet", now).await?;
         }
         self.store
@@ -176,13 +176,15 @@ impl Pipeline {
     /// The reply proposed for a classification, as stored: plain text (each channel renders it).
     fn draft_text(
         &self,
+        id: InquiryId,
         message: &Message,
         c: &Classification,
         channel: Channel,
         reference: &str,
     ) -> Result<DraftText, PipelineError> {
         let k = &self.knowledge;
-        let draft = k.drafter.reply(
+        let survey_url = k.survey.as_ref().map(|s| s.link(id));
+        let draft = k.drafter.reply_with_survey(
             &k.faq,
             &ReplyInput {
                 message,
@@ -191,6 +193,7 @@ impl Pipeline {
                 reference: Some(reference),
                 engagement_days: k.engagements.answer_days(channel, c.kind, c.topic),
             },
+            survey_url.as_deref(),
         )?;
         Ok(DraftText {
             subject: draft.subject,

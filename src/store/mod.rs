@@ -17,6 +17,7 @@ mod read;
 mod rebuild;
 mod record;
 mod report;
+mod survey;
 mod types;
 mod workflow;
 
@@ -36,7 +37,8 @@ pub use outbox::{Job, JobKind, NewJob};
 pub use overdue::OverdueItem;
 pub use purge::{parse_retention, PurgeSummary, Retention, RetentionError};
 pub use read::InquirySummary;
-pub use report::{GroupBy, ReportQuery, ReportRow};
+pub use report::{GroupBy, ReportFilter, ReportQuery, ReportRow};
+pub use survey::{SatisfactionRow, SurveyComment, SurveyOutcome, MAX_COMMENT_CHARS};
 pub use types::{
     parse_reference, reference, DraftText, DraftVersion, Event, EventType, InquiryId, NewInquiry,
     Recorded, UnknownEventType,

@@ -1,8 +1,9 @@
 //! RGPD retention: deletes or pseudonymises personal data of old inquiries; indicators stay.
 //!
 //! Removed: the message (`inquiry_personal`), draft subjects/texts/html, outbox payloads and
-//! errors. Kept: the inquiry row, its classification, the event log and the projection, and a
-//! salted hash of the sender's address (to count repeat requesters without knowing them).
+//! errors, survey comments. Kept: the inquiry row, its classification, the event log and the
+//! projection, survey ratings, and a salted hash of the sender's address (to count repeat
+//! requesters without knowing them).
 
 use std::str::FromStr;
 
@@ -153,6 +154,14 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        // The survey comment is the only personal data of an answer; the rating stays.
+        sqlx::query(&format!(
+            "UPDATE survey_answers SET comment = NULL \
+             WHERE comment IS NOT NULL AND inquiry_id IN ({OLD})"
+        ))
+        .bind(cut)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(summary)
     }

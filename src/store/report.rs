@@ -108,9 +108,60 @@ fn count(row: &sqlx::any::AnyRow, name: &str) -> Result<u64, StoreError> {
     Ok(u64::try_from(row.try_get::<i64, _>(name)?).unwrap_or(0))
 }
 
+/// Restricts a report to one facility, kind and/or channel (the dashboard's filters).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportFilter {
+    /// A facility id, or `""` for inquiries without a facility.
+    pub facility: Option<String>,
+    pub kind: Option<String>,
+    pub channel: Option<String>,
+}
+
+/// The `WHERE` clause of a filtered query over `indicator_facts` and its values, numbered from
+/// `$first`.
+pub(crate) fn where_clause(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    filter: &ReportFilter,
+    first: usize,
+) -> (String, Vec<String>) {
+    let mut values = Vec::new();
+    let mut terms = Vec::new();
+    for (date, op) in [(from, ">="), (to, "<=")] {
+        if let Some(date) = date {
+            values.push(date.format("%Y-%m-%d").to_string());
+            terms.push(format!("received_date {op} ${}", first + values.len() - 1));
+        }
+    }
+    for (column, value) in [
+        ("facility", &filter.facility),
+        ("kind", &filter.kind),
+        ("channel", &filter.channel),
+    ] {
+        if let Some(value) = value {
+            values.push(value.clone());
+            terms.push(format!("{column} = ${}", first + values.len() - 1));
+        }
+    }
+    if terms.is_empty() {
+        (String::new(), values)
+    } else {
+        (format!("WHERE {}", terms.join(" AND ")), values)
+    }
+}
+
 impl Store {
     /// Indicators per group, sorted by group values; no `by` gives one total row.
     pub async fn report(&self, query: &ReportQuery) -> Result<Vec<ReportRow>, StoreError> {
+        self.report_filtered(query, &ReportFilter::default()).await
+    }
+
+    /// [`Store::report`] restricted by a filter.
+    pub async fn report_filtered(
+        &self,
+        query: &ReportQuery,
+        filter: &ReportFilter,
+    ) -> Result<Vec<ReportRow>, StoreError> {
         let groups: Vec<String> = query
             .by
             .iter()
@@ -120,19 +171,7 @@ impl Store {
         let mut group_by: Vec<&str> = query.by.iter().map(|g| g.as_str()).collect();
         group_by.push("answer_delay");
         // Without bounds there is no WHERE at all: a full scan beats the date index.
-        let mut bounds = Vec::new();
-        let mut filter = Vec::new();
-        for (date, op) in [(query.from, ">="), (query.to, "<=")] {
-            if let Some(date) = date {
-                bounds.push(date.format("%Y-%m-%d").to_string());
-                filter.push(format!("received_date {op} ${}", bounds.len() + 1));
-            }
-        }
-        let filter = if filter.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", filter.join(" AND "))
-        };
+        let (filter, bounds) = where_clause(query.from, query.to, filter, 2);
         let sql = format!(
             "SELECT {}answer_delay, {AGGREGATES} FROM indicator_facts {filter} GROUP BY {}",
             groups.iter().map(|g| format!("{g}, ")).collect::<String>(),
@@ -177,5 +216,35 @@ impl Store {
                 indicators: compute(&a),
             })
             .collect())
+    }
+}
+
+impl Store {
+    /// Answered counted inquiries per answer delay in working days (the delay distribution).
+    pub async fn delay_histogram(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        filter: &ReportFilter,
+    ) -> Result<BTreeMap<u32, u64>, StoreError> {
+        let (clause, values) = where_clause(from, to, filter, 1);
+        let extra = if clause.is_empty() { "WHERE" } else { " AND" };
+        let sql = format!(
+            "SELECT answer_delay, COUNT(*) AS n FROM indicator_facts {clause}{extra} \
+             counted = 1 AND answered_at IS NOT NULL AND answer_delay IS NOT NULL \
+             GROUP BY answer_delay"
+        );
+        let mut q = sqlx::query(&sql);
+        for v in values {
+            q = q.bind(v);
+        }
+        let mut out = BTreeMap::new();
+        for row in q.fetch_all(&self.pool).await? {
+            let delay: i64 = row.try_get("answer_delay")?;
+            if let Ok(delay) = u32::try_from(delay) {
+                *out.entry(delay).or_default() += count(&row, "n")?;
+            }
+        }
+        Ok(out)
     }
 }

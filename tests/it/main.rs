@@ -5,3 +5,4 @@ mod discord;
 mod ledger;
 mod operations;
 mod pipeline;
+mod web;

@@ -1,0 +1,277 @@
+//! The web adapter: the quality staff's dashboard (indicators, satisfaction, overdue list), the
+//! public satisfaction survey (`/avis/{token}`) and transparency page (`/transparence`).
+//!
+//! [`app`] builds the whole application as one [`Router`] (tests call it without a socket);
+//! [`serve`] runs it until a shutdown signal, as one task of whatever process hosts it.
+
+mod auth;
+mod charts;
+mod dashboard;
+mod error;
+mod exports;
+mod login;
+mod public;
+mod tables;
+pub mod transparency;
+pub mod views;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+
+use crate::assets::Source;
+use crate::config::Config;
+use crate::faq::Faq;
+use crate::store::Store;
+
+pub use auth::{hash_password, valid_name, Accounts, AuthError, Role, Session, UnknownRole};
+pub use error::AppError;
+pub use transparency::{Transparency, TransparencyRow};
+pub use views::{ViewError, Views};
+
+/// The web server could not be set up or run.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error(transparent)]
+    View(#[from] ViewError),
+    #[error(transparent)]
+    Faq(#[from] crate::faq::FaqError),
+    #[error(transparent)]
+    Engagement(#[from] crate::engagement::EngagementError),
+    #[error(transparent)]
+    Secret(#[from] crate::secret::SecretError),
+    #[error("web.trusted_proxies: `{0}` is not an IP address")]
+    Proxy(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("web server: {0}")]
+    Serve(std::io::Error),
+}
+
+struct Inner {
+    store: Store,
+    faq: Faq,
+    engagements: crate::engagement::Engagements,
+    accounts: Accounts,
+    secret: Arc<[u8]>,
+    views: Views,
+    limiter: auth::LoginLimiter,
+    /// `Secure` cookies when the public URL is HTTPS.
+    secure: bool,
+    trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+/// What every handler shares; cheap to clone.
+#[derive(Clone)]
+pub struct WebState {
+    inner: Arc<Inner>,
+}
+
+impl WebState {
+    /// The state for a configuration: accounts, secret (generated into the data dir when absent),
+    /// FAQ catalogue (facility names) and web templates.
+    pub fn from_config(config: &Config, store: Store) -> Result<WebState, WebError> {
+        let secure = config
+            .web
+            .base_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"));
+        let trusted_proxies = config
+            .web
+            .trusted_proxies
+            .iter()
+            .map(|p| p.trim().parse().map_err(|_| WebError::Proxy(p.clone())))
+            .collect::<Result<_, _>>()?;
+        Ok(WebState {
+            inner: Arc::new(Inner {
+                trusted_proxies,
+                store,
+                faq: Faq::load(&Source::faq(config))?,
+                engagements: crate::engagement::Engagements::load(&Source::faq(config))?,
+                accounts: Accounts::from_config(&config.web.users)?,
+                secret: crate::secret::web_secret(config)?.into(),
+                views: Views::load(&Source::templates(config))?,
+                limiter: auth::LoginLimiter::default(),
+                secure,
+            }),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn secret(&self) -> &[u8] {
+        &self.inner.secret
+    }
+
+    fn faq(&self) -> &Faq {
+        &self.inner.faq
+    }
+
+    /// The logged-in user, if the session cookie is valid.
+    fn session(&self, headers: &HeaderMap) -> Option<Session> {
+        auth::cookie(headers, auth::SESSION_COOKIE)
+            .and_then(|v| Session::decode(&self.inner.secret, v, &self.inner.accounts))
+    }
+
+    /// The logged-in user when `allowed` accepts the role.
+    fn require(
+        &self,
+        headers: &HeaderMap,
+        allowed: impl Fn(Role) -> bool,
+    ) -> Result<Session, AppError> {
+        let session = self.session(headers).ok_or(AppError::LoginRequired)?;
+        if allowed(session.role) {
+            Ok(session)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    fn cookie(&self, name: &str, value: &str, max_age: i64, same_site: &str) -> HeaderValue {
+        let secure = if self.inner.secure { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!(
+            "{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}"
+        ))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+
+    /// The request's CSRF nonce, and the cookie to set when it had none.
+    fn csrf_nonce(&self, headers: &HeaderMap) -> Result<(String, Option<HeaderValue>), AppError> {
+        if let Some(nonce) = auth::cookie(headers, auth::CSRF_COOKIE).filter(|n| n.len() >= 16) {
+            return Ok((nonce.to_string(), None));
+        }
+        let nonce = hex::encode(
+            crate::secret::random_bytes(16).map_err(|e| AppError::Internal(e.to_string()))?,
+        );
+        let cookie = self.cookie(auth::CSRF_COOKIE, &nonce, 86_400, "Strict");
+        Ok((nonce, Some(cookie)))
+    }
+
+    /// A page with the layout, the user's menu and a CSRF token for its forms (`csrf` in `data`).
+    fn page(
+        &self,
+        headers: &HeaderMap,
+        session: Option<&Session>,
+        title: &str,
+        template: &str,
+        mut data: Value,
+    ) -> Result<Response, AppError> {
+        let (nonce, set_cookie) = self.csrf_nonce(headers)?;
+        let csrf = auth::csrf_token(&self.inner.secret, &nonce, session);
+        data["csrf"] = json!(csrf);
+        let nav = match session {
+            Some(s) => json!({
+                "name": s.name,
+                "role": s.role.as_str(),
+                "indicators": s.role.sees_indicators(),
+                "csrf": csrf,
+            }),
+            None => Value::Null,
+        };
+        let html = self.inner.views.page(title, template, &data, nav)?;
+        let mut response =
+            ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+        if let Some(cookie) = set_cookie {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+        Ok(response)
+    }
+
+    fn check_csrf(
+        &self,
+        headers: &HeaderMap,
+        session: Option<&Session>,
+        token: &str,
+    ) -> Result<(), AppError> {
+        if auth::csrf_ok(&self.inner.secret, headers, session, token) {
+            Ok(())
+        } else {
+            Err(AppError::Csrf)
+        }
+    }
+}
+
+/// Security headers on every response: no framing, no sniffing, no referrer (survey tokens are in
+/// URLs), and a CSP that allows no script at all.
+async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+        (
+            "content-security-policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    ] {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// The whole web application.
+pub fn app(state: WebState) -> Router {
+    Router::new()
+        .route("/", get(login::home))
+        .route("/connexion", get(login::form).post(login::submit))
+        .route("/deconnexion", post(login::logout))
+        .route("/indicateurs", get(dashboard::indicators))
+        .route("/indicateurs.csv", get(exports::indicators_csv))
+        .route("/delais.csv", get(exports::delays_csv))
+        .route("/satisfaction.csv", get(exports::satisfaction_csv))
+        .route("/en-retard", get(exports::overdue))
+        .route("/en-retard.csv", get(exports::overdue_csv))
+        .route(
+            "/avis/{token}",
+            get(public::survey_form).post(public::survey_submit),
+        )
+        .route("/transparence", get(public::transparency))
+        .route("/transparence.csv", get(public::transparency_csv))
+        .fallback(|| async { AppError::NotFound })
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Serves [`app`] on `addr` until `shutdown` completes (then finishes the requests in flight).
+pub async fn serve(
+    state: WebState,
+    addr: SocketAddr,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), WebError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| WebError::Bind { addr, source })?;
+    serve_on(state, listener, shutdown).await
+}
+
+/// [`serve`] on a listener already bound (to learn the port of `127.0.0.1:0`).
+pub async fn serve_on(
+    state: WebState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), WebError> {
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(WebError::Serve)
+}

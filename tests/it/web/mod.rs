@@ -1,0 +1,11 @@
+//! Web tests: the router driven without a socket (`oneshot`), and one real-browser run of
+//! `guichet demo` in headless Chromium.
+
+mod auth;
+mod browser;
+mod cli;
+mod routes;
+mod store;
+mod support;
+mod survey;
+mod transparency;
