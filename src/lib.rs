@@ -15,4 +15,5 @@ pub mod indicators;
 pub mod inquiry;
 pub mod mail;
 pub mod pipeline;
+pub mod service;
 pub mod store;

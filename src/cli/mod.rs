@@ -3,6 +3,7 @@
 mod core;
 mod demo;
 mod ledger;
+mod mail;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -75,6 +76,13 @@ pub enum Command {
     Overdue(ledger::OverdueArgs),
     /// Delete or pseudonymise personal data older than a retention period (RGPD).
     Purge(ledger::PurgeArgs),
+    /// Run the service: IMAP intake (IDLE) and the outbox, until SIGINT/SIGTERM.
+    Serve,
+    /// One pass of the mail channel: catch up, process, send what is due, exit.
+    Sync {
+        #[arg(long)]
+        once: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +117,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import { file } => ledger::import(&config, &file),
         Command::Overdue(args) => ledger::overdue(&config, args),
         Command::Purge(args) => ledger::purge(&config, args),
+        Command::Serve => mail::serve(&config),
+        Command::Sync { once } => mail::sync(&config, once),
     }
 }
 

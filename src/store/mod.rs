@@ -7,6 +7,7 @@
 
 mod dialect;
 mod import;
+mod mail;
 mod outbox;
 mod overdue;
 mod projection;
@@ -29,6 +30,7 @@ use crate::engagement::Engagements;
 
 pub use dialect::Backend;
 pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
+pub use mail::{FollowUp, MailCursor};
 pub use outbox::{Job, JobKind, NewJob};
 pub use overdue::OverdueItem;
 pub use purge::{parse_retention, PurgeSummary, Retention, RetentionError};
