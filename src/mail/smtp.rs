@@ -158,6 +158,18 @@ fn quoted(s: &str) -> String {
     format!("\"{clean}\"")
 }
 
+/// A Message-ID in its angle brackets (the parser hands them over bare), stripped of anything
+/// that could break the header.
+fn msg_id(id: &str) -> String {
+    let bare: String = id
+        .trim()
+        .trim_matches(['<', '>'])
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control() && *c != '<' && *c != '>')
+        .collect();
+    format!("<{bare}>")
+}
+
 /// The RFC 5322 message of a job: text + HTML alternative, UTF-8, threaded.
 pub fn build_message(job: &Job) -> Result<lettre::Message, DeliveryError> {
     let p = &job.payload;
@@ -178,16 +190,12 @@ pub fn build_message(job: &Job) -> Result<lettre::Message, DeliveryError> {
         .subject(field("subject").unwrap_or_default())
         .message_id(Some(job.message_id.clone()));
     if let Some(parent) = field("in_reply_to") {
-        builder = builder.in_reply_to(parent);
+        builder = builder.in_reply_to(msg_id(&parent));
     }
     let refs: Vec<String> = p
         .get("references")
         .and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(msg_id)).collect())
         .unwrap_or_default();
     if !refs.is_empty() {
         builder = builder.references(refs.join(" "));
@@ -249,5 +257,44 @@ impl Transport for SmtpTransport {
             }
         }
         Ok(serde_json::json!({ "smtp": "accepted" }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::msg_id;
+
+    #[test]
+    fn message_ids_get_their_brackets_and_lose_injections() {
+        assert_eq!(msg_id("a.b@example.net"), "<a.b@example.net>");
+        assert_eq!(msg_id("<a@x>"), "<a@x>");
+        assert_eq!(msg_id("a@x>\r\nBcc: z@y"), "<a@xBcc:z@y>");
+    }
+}
+
+#[cfg(test)]
+mod build_tests {
+    use super::build_message;
+    use crate::store::{InquiryId, Job, JobKind};
+
+    #[test]
+    fn threading_headers_keep_their_brackets() {
+        let job = Job {
+            id: 1,
+            inquiry: InquiryId(1),
+            kind: JobKind::Ack,
+            transport: "mail".into(),
+            message_id: "<r.ack@example.test>".into(),
+            recipient: None,
+            payload: serde_json::json!({"to": "a@example.net", "from": "b@example.test", "subject": "S", "text": "t", "in_reply_to": "m1@example.net", "references": ["m0@example.net", "m1@example.net"]}),
+            attempts: 1,
+            created_at: chrono::Utc::now(),
+        };
+        let raw = String::from_utf8(build_message(&job).unwrap().formatted()).unwrap();
+        assert!(raw.contains("In-Reply-To: <m1@example.net>\r\n"), "{raw}");
+        assert!(
+            raw.contains("References: <m0@example.net> <m1@example.net>\r\n"),
+            "{raw}"
+        );
     }
 }

@@ -2,3 +2,4 @@
 
 mod classify;
 mod ledger;
+mod mail;

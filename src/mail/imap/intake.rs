@@ -56,6 +56,8 @@ pub struct SyncReport {
     pub quarantined: usize,
     pub too_large: usize,
     pub history: usize,
+    /// Bytes fetched (a mail above the size limit counts only its headers and beginning).
+    pub bytes: usize,
 }
 
 /// One fetched message.
@@ -203,6 +205,7 @@ impl Intake {
         let key = format!("imap:{}:{}:{}", self.imap.mailbox, uidvalidity, m.uid);
         let received_at = m.internal.unwrap_or(now);
         report.fetched += 1;
+        report.bytes += m.raw.len();
         let mut message = match parse(&m.raw, &Limits::default()) {
             Ok(message) => message,
             Err(e) => {

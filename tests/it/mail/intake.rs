@@ -1,0 +1,355 @@
+//! Intake: backfill exactly once, restart mid-backfill, history, follow-ups, size limit,
+//! malformed mail, UIDVALIDITY change.
+
+use std::time::Duration;
+
+use guichet::service::sync_once;
+use sqlx::Row;
+
+use super::support::{append, mail, Guichet, MailServers, CITIZEN, SHARED};
+
+/// The bundled sample mails, each made unique with a sequence header.
+fn samples(n: usize) -> Vec<Vec<u8>> {
+    let mut files: Vec<_> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/mail"))
+            .expect("examples")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+    files.sort();
+    let raws: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(f).expect("read"))
+        .collect();
+    (0..n)
+        .map(|i| {
+            let mut raw = format!("X-Test-Seq: {i}\r\n").into_bytes();
+            raw.extend_from_slice(&raws[i % raws.len()]);
+            raw
+        })
+        .collect()
+}
+
+async fn scalar(g: &Guichet, sql: &str) -> i64 {
+    let pool = sqlx::SqlitePool::connect(&g.config.database_url())
+        .await
+        .expect("sqlite");
+    let n: i64 = sqlx::query(sql)
+        .fetch_one(&pool)
+        .await
+        .expect(sql)
+        .try_get(0)
+        .expect("count");
+    pool.close().await;
+    n
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backfill_of_mixed_mail_is_stored_exactly_once_and_old_mail_is_history() {
+    let servers = MailServers::start();
+    let mut s = servers.session(SHARED).await;
+    let all = samples(300);
+    for (i, raw) in all.iter().enumerate() {
+        // A third is a month old: history, never acknowledged.
+        let date = (i % 3 == 0).then_some("02-Oct-2026 09:00:00 +0000");
+        append(&mut s, "INBOX", raw, date).await;
+    }
+    let g = Guichet::new(&servers);
+    let channel = g.channel().await;
+    let first = sync_once(&channel).await.expect("sync");
+    assert_eq!(first.intake.fetched, 300);
+    assert_eq!(first.intake.created, 300, "{first:?}");
+    assert_eq!(first.intake.history, 100);
+    let second = sync_once(&channel).await.expect("sync again");
+    assert_eq!(second.intake.fetched, 0, "the cursor remembers: {second:?}");
+    assert_eq!(
+        channel
+            .intake
+            .pipeline
+            .store
+            .count_sources("imap:INBOX:")
+            .await
+            .unwrap(),
+        300
+    );
+    assert_eq!(
+        scalar(
+            &g,
+            "SELECT COUNT(*) FROM events WHERE event_type = 'received'"
+        )
+        .await,
+        300
+    );
+    // History is recorded and drafted, never acknowledged.
+    let acked_history = scalar(
+        &g,
+        "SELECT COUNT(*) FROM outbox o JOIN inquiries i ON i.id = o.inquiry_id \
+         WHERE o.kind = 'ack' AND i.received_at < strftime('%s', '2026-10-03')",
+    )
+    .await;
+    assert_eq!(acked_history, 0);
+    let drafted_history = scalar(
+        &g,
+        "SELECT COUNT(DISTINCT d.inquiry_id) FROM draft_versions d JOIN inquiries i ON i.id = d.inquiry_id \
+         WHERE i.received_at < strftime('%s', '2026-10-03')",
+    )
+    .await;
+    assert!(drafted_history > 50, "{drafted_history}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_mid_backfill_resumes_without_duplicates() {
+    let servers = MailServers::start();
+    let mut s = servers.session(SHARED).await;
+    for raw in samples(200) {
+        append(&mut s, "INBOX", &raw, None).await;
+    }
+    let g = Guichet::new(&servers);
+    let channel = g.channel().await;
+    // Stop the first pass abruptly, as a crash would, somewhere in the middle.
+    let mut session = servers.session(SHARED).await;
+    let cut = tokio::time::timeout(
+        Duration::from_millis(400),
+        channel.intake.sync(&mut session),
+    )
+    .await;
+    assert!(cut.is_err(), "the first pass should have been interrupted");
+    drop(session);
+    let partial = channel
+        .intake
+        .pipeline
+        .store
+        .count_sources("imap:")
+        .await
+        .unwrap();
+    assert!(partial < 200, "{partial}");
+    let restarted = g.channel().await;
+    let r = sync_once(&restarted).await.expect("resume");
+    assert_eq!(r.intake.created as i64 + partial, 200, "{r:?}");
+    assert_eq!(
+        restarted
+            .intake
+            .pipeline
+            .store
+            .count_sources("imap:")
+            .await
+            .unwrap(),
+        200
+    );
+    assert_eq!(
+        scalar(
+            &g,
+            "SELECT COUNT(*) FROM events WHERE event_type = 'received'"
+        )
+        .await,
+        200
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_uidvalidity_change_resyncs_without_duplicates() {
+    let servers = MailServers::start();
+    let mut s = servers.session(SHARED).await;
+    for i in 0..5 {
+        append(
+            &mut s,
+            "INBOX",
+            &mail(
+                i,
+                CITIZEN,
+                "Horaires piscine",
+                "Bonjour, quels horaires ?",
+                "",
+            ),
+            None,
+        )
+        .await;
+    }
+    drop(s);
+    let g = Guichet::new(&servers);
+    let channel = g.channel().await;
+    assert_eq!(sync_once(&channel).await.unwrap().intake.created, 5);
+    let out = servers.doveadm(&[
+        "mailbox",
+        "update",
+        "-u",
+        SHARED,
+        "--uid-validity",
+        "4242",
+        "INBOX",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut s = servers.session(SHARED).await;
+    append(
+        &mut s,
+        "INBOX",
+        &mail(99, CITIZEN, "Tarifs", "Bonjour, quels tarifs ?", ""),
+        None,
+    )
+    .await;
+    let r = sync_once(&channel).await.unwrap();
+    assert_eq!(
+        (r.intake.fetched, r.intake.duplicates, r.intake.created),
+        (6, 5, 1),
+        "{r:?}"
+    );
+    assert_eq!(
+        channel
+            .intake
+            .pipeline
+            .store
+            .count_sources("imap:")
+            .await
+            .unwrap(),
+        6
+    );
+    let cursor = channel
+        .intake
+        .pipeline
+        .store
+        .mail_cursor("INBOX")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cursor.uidvalidity, 4242);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_follow_up_in_the_thread_reopens_its_inquiry() {
+    let servers = MailServers::start();
+    let mut s = servers.session(SHARED).await;
+    append(
+        &mut s,
+        "INBOX",
+        &mail(
+            1,
+            CITIZEN,
+            "Inscription conservatoire",
+            "Bonjour, comment inscrire ma fille ?",
+            "",
+        ),
+        None,
+    )
+    .await;
+    let g = Guichet::new(&servers);
+    let channel = g.channel().await;
+    assert_eq!(sync_once(&channel).await.unwrap().intake.created, 1);
+    let store = &channel.intake.pipeline.store;
+    let jobs = store.jobs_of(guichet::store::InquiryId(1)).await.unwrap();
+    let ack_id = jobs[0].2.clone();
+    // The citizen answers our acknowledgement, then writes again citing the reference only.
+    let reply = mail(
+        2,
+        CITIZEN,
+        "Re: accusé",
+        "Merci, et pour mon fils ?",
+        &format!("In-Reply-To: {ack_id}\r\nReferences: {ack_id}\r\n"),
+    );
+    append(&mut s, "INBOX", &reply, None).await;
+    let reference = store
+        .summary(guichet::store::InquiryId(1))
+        .await
+        .unwrap()
+        .reference;
+    let by_ref = mail(
+        3,
+        CITIZEN,
+        &format!("Complément [{reference}]"),
+        "J'oubliais : il a 8 ans.",
+        "",
+    );
+    append(&mut s, "INBOX", &by_ref, None).await;
+    let r = sync_once(&channel).await.unwrap();
+    assert_eq!((r.intake.followups, r.intake.created), (2, 0), "{r:?}");
+    assert_eq!(store.count_sources("imap:").await.unwrap(), 1);
+    let followups = store.followups(guichet::store::InquiryId(1)).await.unwrap();
+    assert_eq!(followups.len(), 2);
+    assert!(followups[0].1.as_deref().unwrap_or("").contains("mon fils"));
+    let events = store.events(guichet::store::InquiryId(1)).await.unwrap();
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.event.as_str() == "reopened")
+            .count(),
+        2
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_30_mb_mail_is_flagged_too_large_and_not_loaded_whole() {
+    let servers = MailServers::start();
+    let mut s = servers.session(SHARED).await;
+    let mut raw = mail(
+        1,
+        CITIZEN,
+        "Photos de la réclamation",
+        "Bonjour, voici les photos du bassin.\r\n",
+        "",
+    );
+    let line = "A".repeat(998) + "\r\n";
+    while raw.len() < 30 * 1024 * 1024 {
+        raw.extend_from_slice(line.as_bytes());
+    }
+    append(&mut s, "INBOX", &raw, None).await;
+    let g = Guichet::new(&servers);
+    let channel = g.channel().await;
+    let r = sync_once(&channel).await.unwrap();
+    assert_eq!((r.intake.created, r.intake.too_large), (1, 1), "{r:?}");
+    assert!(
+        r.intake.bytes < 512 * 1024,
+        "fetched {} bytes",
+        r.intake.bytes
+    );
+    let message = channel
+        .intake
+        .pipeline
+        .store
+        .message(guichet::store::InquiryId(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(message.body.contains("photos du bassin"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_mail_is_quarantined_with_a_reason() {
+    let servers = MailServers::start();
+    let mut s = servers.session(SHARED).await;
+    append(
+        &mut s,
+        "INBOX",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR binary garbage",
+        None,
+    )
+    .await;
+    append(
+        &mut s,
+        "INBOX",
+        &mail(
+            2,
+            CITIZEN,
+            "Horaires",
+            "Bonjour, horaires de la médiathèque ?",
+            "",
+        ),
+        None,
+    )
+    .await;
+    let g = Guichet::new(&servers);
+    let channel = g.channel().await;
+    let r = sync_once(&channel).await.unwrap();
+    assert_eq!((r.intake.quarantined, r.intake.created), (1, 1), "{r:?}");
+    let q = channel
+        .intake
+        .pipeline
+        .store
+        .quarantined_mail()
+        .await
+        .unwrap();
+    assert_eq!(q.len(), 1);
+    assert!(q[0].0.ends_with(":1") && q[0].1.contains("header"), "{q:?}");
+    assert_eq!(sync_once(&channel).await.unwrap().intake.fetched, 0);
+}

@@ -1,0 +1,64 @@
+//! The running service: IDLE delivers new mail promptly, survives Dovecot being killed and
+//! restarted, and stops cleanly on its shutdown signal.
+
+use std::time::{Duration, Instant};
+
+use guichet::service::serve;
+
+use super::support::{append, eventually, mail, Guichet, MailServers, CITIZEN, SHARED};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_takes_new_mail_in_promptly_and_survives_a_dovecot_restart() {
+    let mut servers = MailServers::start();
+    let g = Guichet::new(&servers);
+    let channel = g.channel().await;
+    let store = channel.intake.pipeline.store.clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let service = tokio::spawn(serve(channel, async {
+        let _ = stopped.await;
+    }));
+    // Let it connect and enter IDLE.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut s = servers.session(SHARED).await;
+    let start = Instant::now();
+    append(
+        &mut s,
+        "INBOX",
+        &mail(1, CITIZEN, "Horaires", "Bonjour, horaires du théâtre ?", ""),
+        None,
+    )
+    .await;
+    let arrived = eventually(Duration::from_secs(5), || async {
+        store.count_sources("imap:").await.unwrap() == 1
+    })
+    .await;
+    assert!(arrived, "not taken in within 5 s");
+    let latency = start.elapsed();
+    assert!(latency < Duration::from_secs(3), "IDLE latency {latency:?}");
+    drop(s);
+
+    servers.kill_dovecot();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    servers.start_dovecot();
+    let mut s = servers.session(SHARED).await;
+    append(
+        &mut s,
+        "INBOX",
+        &mail(2, CITIZEN, "Tarifs", "Bonjour, tarifs du théâtre ?", ""),
+        None,
+    )
+    .await;
+    let caught_up = eventually(Duration::from_secs(20), || async {
+        store.count_sources("imap:").await.unwrap() == 2
+    })
+    .await;
+    assert!(caught_up, "mail sent while reconnecting was not taken in");
+
+    let _ = stop.send(());
+    let result = tokio::time::timeout(Duration::from_secs(35), service)
+        .await
+        .expect("graceful shutdown within the grace period")
+        .expect("join");
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(store.count_sources("imap:").await.unwrap(), 2);
+}
