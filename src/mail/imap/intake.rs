@@ -179,9 +179,9 @@ impl Intake {
                 let mut raw = f.header().unwrap_or_default().to_vec();
                 raw.extend_from_slice(f.section(&part).unwrap_or_default());
                 out.push(Fetched {
-                    uid: uid,
+                    uid,
                     internal: f.internal_date().map(|d| d.with_timezone(&Utc)),
-                    size: size,
+                    size,
                     raw,
                     too_large: true,
                 });
