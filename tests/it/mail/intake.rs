@@ -6,7 +6,7 @@ use std::time::Duration;
 use guichet::service::sync_once;
 use sqlx::Row;
 
-use super::support::{append, mail, Guichet, MailServers, CITIZEN, SHARED};
+use super::support::{append, mail, messages, Guichet, MailServers, CITIZEN, SHARED};
 
 /// The bundled sample mails, each made unique with a sequence header.
 fn samples(n: usize) -> Vec<Vec<u8>> {
@@ -352,4 +352,52 @@ async fn a_malformed_mail_is_quarantined_with_a_reason() {
     assert_eq!(q.len(), 1);
     assert!(q[0].0.ends_with(":1") && q[0].1.contains("header"), "{q:?}");
     assert_eq!(sync_once(&channel).await.unwrap().intake.fetched, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_side_sorting_sets_keywords_and_moves_without_deleting() {
+    let servers = MailServers::start();
+    let mut s = servers.session(SHARED).await;
+    s.create("Automatique").await.expect("create folder");
+    let ooo = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/mail/26-auto-out-of-office.eml"
+    ))
+    .unwrap();
+    append(&mut s, "INBOX", &ooo, None).await;
+    append(
+        &mut s,
+        "INBOX",
+        &mail(
+            2,
+            CITIZEN,
+            "Horaires piscine",
+            "Bonjour, horaires de la piscine de Clamart ?",
+            "",
+        ),
+        None,
+    )
+    .await;
+    let mut g = Guichet::new(&servers);
+    g.config.mail.sort_keywords = true;
+    g.config
+        .mail
+        .sort_folders
+        .insert("automatic".into(), "Automatique".into());
+    let channel = g.channel().await;
+    assert_eq!(sync_once(&channel).await.unwrap().intake.created, 2);
+    let inbox = messages(&mut s, "INBOX").await;
+    assert_eq!(inbox.len(), 1, "the automatic mail moved out");
+    assert!(
+        inbox[0].0.iter().any(|f| f.contains("guichet-piscine")),
+        "{:?}",
+        inbox[0].0
+    );
+    let moved = messages(&mut s, "Automatique").await;
+    assert_eq!(moved.len(), 1);
+    assert!(
+        moved[0].0.iter().any(|f| f.contains("guichet-automatic")),
+        "{:?}",
+        moved[0].0
+    );
 }
