@@ -23,7 +23,10 @@ fn corpus(n: usize) -> Vec<Vec<u8>> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     files.sort();
-    let raws: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).expect("read")).collect();
+    let raws: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(f).expect("read"))
+        .collect();
     (0..n)
         .map(|i| {
             let mut raw = format!("X-Bench-Seq: {i}\r\n").into_bytes();
@@ -75,7 +78,10 @@ async fn main() {
                 .try_collect()
                 .await
                 .expect("stream");
-            bytes += fetched.iter().map(|f| f.body().map_or(0, <[u8]>::len)).sum::<usize>();
+            bytes += fetched
+                .iter()
+                .map(|f| f.body().map_or(0, <[u8]>::len))
+                .sum::<usize>();
         }
         ceiling = ceiling.min(start.elapsed());
         assert!(bytes > 0);
@@ -105,9 +111,8 @@ async fn main() {
     // IDLE latency: one mail at a time, APPEND → inquiry stored (the cursor moves past its UID).
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let intake = channel.intake.clone();
-    let idler = tokio::spawn(async move {
-        run_idle(&intake, Duration::from_secs(25 * 60), stop_rx).await
-    });
+    let idler =
+        tokio::spawn(async move { run_idle(&intake, Duration::from_secs(25 * 60), stop_rx).await });
     tokio::time::sleep(Duration::from_millis(500)).await;
     let store = channel.intake.pipeline.store.clone();
     let extra = corpus(n + idle_n);
@@ -121,7 +126,10 @@ async fn main() {
             if c.is_some_and(|c| c.last_uid >= target) {
                 break;
             }
-            assert!(start.elapsed() < Duration::from_secs(30), "mail {target} not taken in");
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "mail {target} not taken in"
+            );
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
         latencies.push(start.elapsed());

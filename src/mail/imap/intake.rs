@@ -112,8 +112,10 @@ impl Intake {
             .collect();
         uids.sort_unstable();
         let mut report = SyncReport::default();
-        let total = uids.len();
-        for (i, chunk) in uids.chunks(self.options.batch_size as usize).enumerate() {
+        let batch = self.options.batch_size as usize;
+        // A progress display only when there is more than one batch (backfill, long catch-up).
+        let mut progress = (uids.len() > batch).then(|| super::progress::Progress::new(uids.len()));
+        for chunk in uids.chunks(batch) {
             let fetched = self.fetch_batch(session, chunk).await?;
             for m in fetched {
                 self.take_in(session, m, uidvalidity, cutoff, &mut report)
@@ -123,13 +125,8 @@ impl Intake {
                 cursor.last_uid = *last;
                 store.set_mail_cursor(name, &cursor, Utc::now()).await?;
             }
-            if total > chunk.len() {
-                tracing::info!(
-                    mailbox = name,
-                    done = (i * self.options.batch_size as usize + chunk.len()).min(total),
-                    total,
-                    "backfill batch stored"
-                );
+            if let Some(p) = progress.as_mut() {
+                p.advance(name, chunk.len());
             }
         }
         Ok(report)

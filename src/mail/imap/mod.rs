@@ -5,6 +5,7 @@
 pub mod connect;
 pub mod idle;
 pub mod intake;
+mod progress;
 
 use std::net::IpAddr;
 

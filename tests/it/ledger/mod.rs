@@ -5,4 +5,4 @@ mod import;
 mod purge;
 mod record;
 mod report;
-mod support;
+pub(crate) mod support;

@@ -1,5 +1,5 @@
-//! Intake: backfill exactly once, restart mid-backfill, history, follow-ups, size limit,
-//! malformed mail, UIDVALIDITY change.
+//! Intake: backfill exactly once, restart mid-backfill, history, follow-ups, UIDVALIDITY change,
+//! server-side sorting.
 
 use std::time::Duration;
 
@@ -147,6 +147,15 @@ async fn a_restart_mid_backfill_resumes_without_duplicates() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_uidvalidity_change_resyncs_without_duplicates() {
+    check_uidvalidity_change_resyncs_without_duplicates(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_uidvalidity_change_resyncs_without_duplicates_on_postgres() {
+    check_uidvalidity_change_resyncs_without_duplicates(true).await;
+}
+
+async fn check_uidvalidity_change_resyncs_without_duplicates(postgres: bool) {
     let servers = MailServers::start();
     let mut s = servers.session(SHARED).await;
     for i in 0..5 {
@@ -165,7 +174,12 @@ async fn a_uidvalidity_change_resyncs_without_duplicates() {
         .await;
     }
     drop(s);
-    let g = Guichet::new(&servers);
+    let (g, _pg) = if postgres {
+        let (g, db) = super::on_postgres(&servers).await;
+        (g, Some(db))
+    } else {
+        (Guichet::new(&servers), None)
+    };
     let channel = g.channel().await;
     assert_eq!(sync_once(&channel).await.unwrap().intake.created, 5);
     let out = servers.doveadm(&[
@@ -219,6 +233,15 @@ async fn a_uidvalidity_change_resyncs_without_duplicates() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_follow_up_in_the_thread_reopens_its_inquiry() {
+    check_follow_up_in_the_thread_reopens_its_inquiry(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_follow_up_in_the_thread_reopens_its_inquiry_on_postgres() {
+    check_follow_up_in_the_thread_reopens_its_inquiry(true).await;
+}
+
+async fn check_follow_up_in_the_thread_reopens_its_inquiry(postgres: bool) {
     let servers = MailServers::start();
     let mut s = servers.session(SHARED).await;
     append(
@@ -234,7 +257,12 @@ async fn a_follow_up_in_the_thread_reopens_its_inquiry() {
         None,
     )
     .await;
-    let g = Guichet::new(&servers);
+    let (g, _pg) = if postgres {
+        let (g, db) = super::on_postgres(&servers).await;
+        (g, Some(db))
+    } else {
+        (Guichet::new(&servers), None)
+    };
     let channel = g.channel().await;
     assert_eq!(sync_once(&channel).await.unwrap().intake.created, 1);
     let store = &channel.intake.pipeline.store;
@@ -276,82 +304,6 @@ async fn a_follow_up_in_the_thread_reopens_its_inquiry() {
             .count(),
         2
     );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_30_mb_mail_is_flagged_too_large_and_not_loaded_whole() {
-    let servers = MailServers::start();
-    let mut s = servers.session(SHARED).await;
-    let mut raw = mail(
-        1,
-        CITIZEN,
-        "Photos de la réclamation",
-        "Bonjour, voici les photos du bassin.\r\n",
-        "",
-    );
-    let line = "A".repeat(998) + "\r\n";
-    while raw.len() < 30 * 1024 * 1024 {
-        raw.extend_from_slice(line.as_bytes());
-    }
-    append(&mut s, "INBOX", &raw, None).await;
-    let g = Guichet::new(&servers);
-    let channel = g.channel().await;
-    let r = sync_once(&channel).await.unwrap();
-    assert_eq!((r.intake.created, r.intake.too_large), (1, 1), "{r:?}");
-    assert!(
-        r.intake.bytes < 512 * 1024,
-        "fetched {} bytes",
-        r.intake.bytes
-    );
-    let message = channel
-        .intake
-        .pipeline
-        .store
-        .message(guichet::store::InquiryId(1))
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(message.body.contains("photos du bassin"));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_malformed_mail_is_quarantined_with_a_reason() {
-    let servers = MailServers::start();
-    let mut s = servers.session(SHARED).await;
-    append(
-        &mut s,
-        "INBOX",
-        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR binary garbage",
-        None,
-    )
-    .await;
-    append(
-        &mut s,
-        "INBOX",
-        &mail(
-            2,
-            CITIZEN,
-            "Horaires",
-            "Bonjour, horaires de la médiathèque ?",
-            "",
-        ),
-        None,
-    )
-    .await;
-    let g = Guichet::new(&servers);
-    let channel = g.channel().await;
-    let r = sync_once(&channel).await.unwrap();
-    assert_eq!((r.intake.quarantined, r.intake.created), (1, 1), "{r:?}");
-    let q = channel
-        .intake
-        .pipeline
-        .store
-        .quarantined_mail()
-        .await
-        .unwrap();
-    assert_eq!(q.len(), 1);
-    assert!(q[0].0.ends_with(":1") && q[0].1.contains("header"), "{q:?}");
-    assert_eq!(sync_once(&channel).await.unwrap().intake.fetched, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,6 +2,17 @@
 //! receiver delivering into the citizen's Dovecot mailbox.
 
 mod intake;
+mod limits;
 mod outbound;
 mod resilience;
 mod support;
+
+use crate::ledger::support::{Backend, TestDb};
+
+/// A guichet on a fresh PostgreSQL database (dropped with the returned handle).
+async fn on_postgres(servers: &support::MailServers) -> (support::Guichet, TestDb) {
+    let db = TestDb::new(Backend::Postgres).await;
+    let mut g = support::Guichet::new(servers);
+    g.config.database_url = Some(db.url.clone());
+    (g, db)
+}
