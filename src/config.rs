@@ -53,6 +53,8 @@ pub struct MailConfig {
     pub imap_password: Option<Secret>,
     /// XOAUTH2 bearer token (`GUICHET_IMAP_TOKEN`), used instead of the password.
     pub imap_token: Option<Secret>,
+    /// An extra trusted CA (PEM) for a server with a private certificate (`GUICHET_IMAP_CA_FILE`).
+    pub imap_ca_file: Option<PathBuf>,
     /// A command printing a fresh XOAUTH2 token (`GUICHET_IMAP_TOKEN_COMMAND`), run through `sh -c`.
     pub imap_token_command: Option<String>,
     /// lettre syntax: `smtps://USER@HOST`, `smtp://HOST:587?tls=required`, `smtp://127.0.0.1:2525`
@@ -118,6 +120,7 @@ impl Default for MailConfig {
             imap_password: None,
             imap_token: None,
             imap_token_command: None,
+            imap_ca_file: None,
             smtp_url: None,
             smtp_password: None,
             smtp_xoauth2: false,
@@ -262,6 +265,9 @@ impl Config {
             if let Some(v) = get(name) {
                 *slot = Some(Secret(v));
             }
+        }
+        if let Some(v) = get("GUICHET_IMAP_CA_FILE") {
+            mail.imap_ca_file = Some(PathBuf::from(v));
         }
         if let Some(v) = get("GUICHET_MAIL_HISTORY_DAYS") {
             mail.history_days = v.parse().map_err(|_| ConfigError::Env {

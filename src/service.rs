@@ -84,11 +84,27 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// Runs every channel task until `shutdown` completes, then lets them finish their current unit
-/// (a message being taken in, a job being sent) within a grace period. Other channels join by
-/// adding a task that watches the same `watch::Receiver<bool>`.
+/// A channel task: runs until the watched flag turns true, then finishes its current unit.
+pub type Task = std::pin::Pin<Box<dyn Future<Output = Result<(), ServiceError>> + Send>>;
+
+/// Builds a task from the shutdown flag (how Discord and web join the service later).
+pub type TaskFactory = Box<dyn FnOnce(watch::Receiver<bool>) -> Task + Send>;
+
+/// Runs the mail channel until `shutdown` completes; see [`serve_with`].
 pub async fn serve(
     mail: MailChannel,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServiceError> {
+    serve_with(mail, Vec::new(), shutdown).await
+}
+
+/// Runs every channel task until `shutdown` completes (or one task fails), then lets them finish
+/// their current unit (a message being taken in, a job being sent) within a grace period; what is
+/// still running then is abandoned safely (a claimed job's lease expires and it is retried, a
+/// message not yet recorded is fetched again from the cursor).
+pub async fn serve_with(
+    mail: MailChannel,
+    extra: Vec<TaskFactory>,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServiceError> {
     let pipeline = mail.intake.pipeline.clone();
@@ -108,6 +124,9 @@ pub async fn serve(
     let rx = stop_rx.clone();
     let store = pipeline.store.clone();
     tasks.spawn(async move { outbox_worker(&store, &transport, rx).await });
+    for factory in extra {
+        tasks.spawn(factory(stop_rx.clone()));
+    }
 
     tokio::pin!(shutdown);
     let mut result = Ok(());

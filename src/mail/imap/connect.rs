@@ -38,7 +38,7 @@ async fn connect_inner(s: &ImapSettings) -> Result<Session, ImapError> {
         })?;
     let _ = tcp.set_nodelay(true);
     let stream: Box<dyn ImapStream> = match s.security {
-        Security::Implicit => Box::new(tls(&s.host, tcp).await?),
+        Security::Implicit => Box::new(tls(s, tcp).await?),
         Security::Plain | Security::StartTls => Box::new(tcp),
     };
     let mut client = async_imap::Client::new(stream);
@@ -55,7 +55,7 @@ async fn connect_inner(s: &ImapSettings) -> Result<Session, ImapError> {
     if s.security == Security::StartTls {
         client.run_command_and_check_ok("STARTTLS", None).await?;
         let tcp = client.into_inner();
-        let stream: Box<dyn ImapStream> = Box::new(tls(&s.host, tcp).await?);
+        let stream: Box<dyn ImapStream> = Box::new(tls(s, tcp).await?);
         client = async_imap::Client::new(stream);
     }
     let session = match &s.auth {
@@ -130,13 +130,27 @@ impl async_imap::Authenticator for XOAuth2 {
     }
 }
 
-/// Wraps a stream in TLS, checking the server name against the webpki roots.
+/// Wraps a stream in TLS, checking the server name against the webpki roots (and the configured
+/// extra CA).
 async fn tls<S: AsyncRead + AsyncWrite + Unpin>(
-    host: &str,
+    s: &ImapSettings,
     stream: S,
 ) -> Result<tokio_rustls::client::TlsStream<S>, ImapError> {
+    use rustls::pki_types::pem::PemObject;
+    let host = s.host.as_str();
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(path) = &s.ca_file {
+        let shown = path.display().to_string();
+        let pem =
+            std::fs::read(path).map_err(|e| ImapError::CaFile(shown.clone(), e.to_string()))?;
+        for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
+            let cert = cert.map_err(|e| ImapError::CaFile(shown.clone(), e.to_string()))?;
+            roots
+                .add(cert)
+                .map_err(|e| ImapError::CaFile(shown.clone(), e.to_string()))?;
+        }
+    }
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))

@@ -27,6 +27,8 @@ pub enum ImapError {
         addr: String,
         source: std::io::Error,
     },
+    #[error("cannot read CA file {0}: {1}")]
+    CaFile(String, String),
     #[error("TLS: {0}")]
     Tls(String),
     #[error("authentication failed: {0}")]
@@ -87,6 +89,8 @@ pub struct ImapSettings {
     pub user: String,
     pub auth: Auth,
     pub mailbox: String,
+    /// An extra trusted CA (PEM), besides the webpki roots.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl ImapSettings {
@@ -103,9 +107,18 @@ impl ImapSettings {
             .trim_matches(['[', ']'])
             .to_string();
         let loopback = is_loopback(&host);
+        let tls_required = match url.query_pairs().find(|(k, _)| k == "tls") {
+            None => false,
+            Some((_, v)) if v == "required" => true,
+            Some((_, v)) => {
+                return Err(ImapError::Url(format!(
+                    "unknown tls={v} (use tls=required)"
+                )))
+            }
+        };
         let (security, default_port) = match url.scheme() {
             "imaps" => (Security::Implicit, 993),
-            "imap" if loopback => (Security::Plain, 143),
+            "imap" if loopback && !tls_required => (Security::Plain, 143),
             "imap" => (Security::StartTls, 143),
             other => return Err(ImapError::Url(format!("unknown scheme {other}"))),
         };
@@ -146,6 +159,7 @@ impl ImapSettings {
             } else {
                 mailbox
             },
+            ca_file: mail.imap_ca_file.clone(),
         })
     }
 }
@@ -184,6 +198,9 @@ mod tests {
             ImapSettings::from_config(&mail("imap://u@mail.example.org/Accueil%20public")).unwrap();
         assert_eq!(s.security, Security::StartTls);
         assert_eq!(s.mailbox, "Accueil public");
+        let s =
+            ImapSettings::from_config(&mail("imap://u@localhost:1143/INBOX?tls=required")).unwrap();
+        assert_eq!(s.security, Security::StartTls);
         let s = ImapSettings::from_config(&mail("imaps://u@mail.example.org")).unwrap();
         assert_eq!((s.security, s.port), (Security::Implicit, 993));
     }

@@ -62,3 +62,51 @@ async fn idle_takes_new_mail_in_promptly_and_survives_a_dovecot_restart() {
     assert!(result.is_ok(), "{result:?}");
     assert_eq!(store.count_sources("imap:").await.unwrap(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn starttls_and_implicit_tls_are_verified_against_the_configured_ca() {
+    let servers = MailServers::start_tls();
+    let mut s = servers.session(SHARED).await;
+    append(
+        &mut s,
+        "INBOX",
+        &mail(
+            1,
+            CITIZEN,
+            "Horaires",
+            "Bonjour, horaires du conservatoire ?",
+            "",
+        ),
+        None,
+    )
+    .await;
+    let ca = servers.dir.path().join("ca.pem");
+    for url in [
+        format!(
+            "imap://accueil%40example.test@localhost:{}/INBOX?tls=required",
+            servers.imap_port
+        ),
+        format!(
+            "imaps://accueil%40example.test@localhost:{}/INBOX",
+            servers.imaps_port
+        ),
+    ] {
+        let mut g = Guichet::new(&servers);
+        g.config.mail.imap_url = Some(url.clone());
+        g.config.mail.imap_ca_file = Some(ca.clone());
+        let channel = g.channel().await;
+        let r = guichet::service::sync_once(&channel)
+            .await
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
+        assert_eq!(r.intake.created, 1, "{url}");
+        // Without the CA the certificate is refused: never a silent downgrade.
+        g.config.mail.imap_ca_file = None;
+        let settings = guichet::mail::imap::ImapSettings::from_config(&g.config.mail).unwrap();
+        let refused = guichet::mail::imap::connect(&settings).await;
+        assert!(
+            matches!(refused, Err(guichet::mail::imap::ImapError::Tls(_))),
+            "{url}: {:?}",
+            refused.err()
+        );
+    }
+}

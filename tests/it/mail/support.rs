@@ -72,6 +72,8 @@ fn dovecot_binary() -> PathBuf {
 pub struct MailServers {
     pub dir: tempfile::TempDir,
     pub imap_port: u16,
+    /// Implicit TLS port (0 without TLS).
+    pub imaps_port: u16,
     pub smtp_port: u16,
     conf: PathBuf,
     dovecot: Option<Child>,
@@ -86,6 +88,16 @@ impl MailServers {
 
     /// Servers with a given `mail_location` (the benchmark uses sdbox for fast APPEND).
     pub fn start_with(mail_location: &str) -> MailServers {
+        MailServers::start_full(mail_location, false)
+    }
+
+    /// Maildir servers whose IMAP also speaks TLS: STARTTLS on `imap_port`, implicit TLS on
+    /// `imaps_port`, with a certificate for `localhost` signed by the test CA in `ca.pem`.
+    pub fn start_tls() -> MailServers {
+        MailServers::start_full("maildir:~/Maildir", true)
+    }
+
+    fn start_full(mail_location: &str, tls: bool) -> MailServers {
         let (uid, gid) = vmail();
         let dir = tempfile::Builder::new()
             .prefix("guichet-mail-")
@@ -103,6 +115,16 @@ impl MailServers {
         .expect("users");
         chown(&root.join("mail"), uid, gid);
         let imap_port = free_port();
+        let imaps_port = if tls { free_port() } else { 0 };
+        let ssl = if tls {
+            make_certificates(root);
+            format!(
+                "yes\nssl_cert = <{0}/leaf.pem\nssl_key = <{0}/leaf.key",
+                root.display()
+            )
+        } else {
+            "no".to_string()
+        };
         let conf = root.join("dovecot.conf");
         let r = root.display();
         std::fs::write(
@@ -114,7 +136,7 @@ state_dir = {r}/state
 log_path = {r}/dovecot.log
 listen = 127.0.0.1
 protocols = imap
-ssl = no
+ssl = {ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = {mail_location}
@@ -136,7 +158,8 @@ service imap-login {{
     port = {imap_port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps_port}
   }}
 }}
 service anvil {{
@@ -172,6 +195,7 @@ namespace inbox {{
         }
         let mut servers = MailServers {
             imap_port,
+            imaps_port,
             smtp_port: free_port(),
             conf,
             dovecot: None,
@@ -292,6 +316,24 @@ fn chmod(p: &Path, mode: u32) {
 
 fn chown(p: &Path, uid: u32, gid: u32) {
     std::os::unix::fs::chown(p, Some(uid), Some(gid)).expect("chown");
+}
+
+/// A test CA and a `localhost` leaf certificate it signed (openssl CLI).
+fn make_certificates(root: &Path) {
+    let r = root.display();
+    let script = format!(
+        "set -e; cd {r}; \
+         openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=guichet-test-ca 2>/dev/null; \
+         openssl req -newkey rsa:2048 -nodes -keyout leaf.key -out leaf.csr -subj /CN=localhost 2>/dev/null; \
+         printf 'subjectAltName=DNS:localhost\\nbasicConstraints=CA:FALSE\\n' > leaf.ext; \
+         openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out leaf.pem -days 2 -extfile leaf.ext 2>/dev/null"
+    );
+    let out = run(Command::new("sh").arg("-c").arg(script));
+    assert!(
+        out.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn wait_port(port: u16, what: &str, log: &Path) {
