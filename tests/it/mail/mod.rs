@@ -1,6 +1,7 @@
 //! Mail channel tests against real servers on loopback: a Dovecot per test (IMAP) and an aiosmtpd
 //! receiver delivering into the citizen's Dovecot mailbox.
 
+mod cli;
 mod intake;
 mod limits;
 mod outbound;
