@@ -110,3 +110,48 @@ async fn starttls_and_implicit_tls_are_verified_against_the_configured_ca() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xoauth2_logs_in_with_a_token_or_a_token_command() {
+    let servers = MailServers::start_oauth();
+    let mut s = servers.session(SHARED).await;
+    append(
+        &mut s,
+        "INBOX",
+        &mail(
+            1,
+            CITIZEN,
+            "Horaires",
+            "Bonjour, horaires de la piscine ?",
+            "",
+        ),
+        None,
+    )
+    .await;
+    let mut g = Guichet::new(&servers);
+    g.config.mail.imap_password = None;
+    g.config.mail.imap_token_command = Some("echo good-token".to_string());
+    let channel = g.channel().await;
+    assert_eq!(
+        guichet::service::sync_once(&channel)
+            .await
+            .expect("token command")
+            .intake
+            .created,
+        1
+    );
+    g.config.mail.imap_token = Some(guichet::config::Secret::new("good-token"));
+    let settings = guichet::mail::imap::ImapSettings::from_config(&g.config.mail).unwrap();
+    assert!(
+        guichet::mail::imap::connect(&settings).await.is_ok(),
+        "token"
+    );
+    g.config.mail.imap_token = Some(guichet::config::Secret::new("expired-token"));
+    let settings = guichet::mail::imap::ImapSettings::from_config(&g.config.mail).unwrap();
+    let refused = guichet::mail::imap::connect(&settings).await;
+    assert!(
+        matches!(refused, Err(guichet::mail::imap::ImapError::Auth(_))),
+        "{:?}",
+        refused.err()
+    );
+}

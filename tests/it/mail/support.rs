@@ -78,6 +78,7 @@ pub struct MailServers {
     conf: PathBuf,
     dovecot: Option<Child>,
     smtp: Option<Child>,
+    oauth: Option<Child>,
 }
 
 impl MailServers {
@@ -88,16 +89,22 @@ impl MailServers {
 
     /// Servers with a given `mail_location` (the benchmark uses sdbox for fast APPEND).
     pub fn start_with(mail_location: &str) -> MailServers {
-        MailServers::start_full(mail_location, false)
+        MailServers::start_full(mail_location, false, false)
+    }
+
+    /// Maildir servers that also accept XOAUTH2: the token `good-token` is valid for the shared
+    /// mailbox (checked by a small introspection endpoint, as an OAuth provider would).
+    pub fn start_oauth() -> MailServers {
+        MailServers::start_full("maildir:~/Maildir", false, true)
     }
 
     /// Maildir servers whose IMAP also speaks TLS: STARTTLS on `imap_port`, implicit TLS on
     /// `imaps_port`, with a certificate for `localhost` signed by the test CA in `ca.pem`.
     pub fn start_tls() -> MailServers {
-        MailServers::start_full("maildir:~/Maildir", true)
+        MailServers::start_full("maildir:~/Maildir", true, false)
     }
 
-    fn start_full(mail_location: &str, tls: bool) -> MailServers {
+    fn start_full(mail_location: &str, tls: bool, oauth: bool) -> MailServers {
         let (uid, gid) = vmail();
         let dir = tempfile::Builder::new()
             .prefix("guichet-mail-")
@@ -127,6 +134,35 @@ impl MailServers {
         };
         let conf = root.join("dovecot.conf");
         let r = root.display();
+        let (oauth_child, oauth_passdb) = if oauth {
+            let port = free_port();
+            std::fs::write(
+                root.join("oauth2.conf.ext"),
+                format!(
+                    "introspection_mode = post\nintrospection_url = http://127.0.0.1:{port}/\n\
+                     username_attribute = username\nactive_attribute = active\nactive_value = true\n"
+                ),
+            )
+            .expect("oauth2 conf");
+            let child = Command::new("/usr/bin/python3")
+                .arg("-c")
+                .arg(INTROSPECTION)
+                .arg(port.to_string())
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("introspection endpoint");
+            wait_port(port, "introspection endpoint", root);
+            (
+                Some(child),
+                format!(
+                    "passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {r}/oauth2.conf.ext\n}}\n"
+                ),
+            )
+        } else {
+            (None, String::new())
+        };
         std::fs::write(
             &conf,
             format!(
@@ -138,14 +174,15 @@ listen = 127.0.0.1
 protocols = imap
 ssl = {ssl}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2 oauthbearer
 mail_location = {mail_location}
 mail_uid = {uid}
 mail_gid = {gid}
 first_valid_uid = 1
 mail_fsync = never
-passdb {{
+{oauth_passdb}passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {r}/users
 }}
 userdb {{
@@ -200,6 +237,7 @@ namespace inbox {{
             conf,
             dovecot: None,
             smtp: None,
+            oauth: oauth_child,
             dir,
         };
         servers.start_dovecot();
@@ -306,6 +344,10 @@ impl Drop for MailServers {
     fn drop(&mut self) {
         self.stop_smtp();
         self.kill_dovecot();
+        if let Some(mut c) = self.oauth.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
     }
 }
 
@@ -317,6 +359,26 @@ fn chmod(p: &Path, mode: u32) {
 fn chown(p: &Path, uid: u32, gid: u32) {
     std::os::unix::fs::chown(p, Some(uid), Some(gid)).expect("chown");
 }
+
+/// A token introspection endpoint (RFC 7662 style): `good-token` is active for the shared mailbox.
+const INTROSPECTION: &str = r#"
+import http.server, json, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get('Content-Length') or 0)).decode()
+        ok = 'good-token' in body or 'good-token' in (self.headers.get('Authorization') or '')
+        reply = {'active': 'true', 'username': 'accueil@example.test'} if ok else {'active': 'false'}
+        data = json.dumps(reply).encode()
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+    do_GET = do_POST
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
+"#;
 
 /// A test CA and a `localhost` leaf certificate it signed (openssl CLI).
 fn make_certificates(root: &Path) {
