@@ -225,9 +225,9 @@ impl Intake {
             report.duplicates += 1;
             return Ok(());
         }
-        let automatic = self.pipeline.knowledge.faq.classify(&message).automatic;
-        if !automatic {
-            if let Some(id) = self.thread_of(&message).await? {
+        // An automatic reply in the thread (out-of-office to our acknowledgement) reopens nothing.
+        if let Some(id) = self.thread_of(&message).await? {
+            if !self.pipeline.knowledge.faq.classify(&message).automatic {
                 let attached = store
                     .attach_followup(&FollowUp {
                         inquiry: id,

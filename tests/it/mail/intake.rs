@@ -304,6 +304,33 @@ async fn check_follow_up_in_the_thread_reopens_its_inquiry(postgres: bool) {
             .count(),
         2
     );
+    // An out-of-office answering our acknowledgement reopens nothing: it is automatic mail.
+    let ooo = mail(
+        4,
+        CITIZEN,
+        "Réponse automatique : absent",
+        "Je suis absent jusqu'au 30 novembre.",
+        &format!("Auto-Submitted: auto-replied\r\nIn-Reply-To: {ack_id}\r\n"),
+    );
+    append(&mut s, "INBOX", &ooo, None).await;
+    let r = sync_once(&channel).await.unwrap();
+    assert_eq!((r.intake.followups, r.intake.created), (0, 1), "{r:?}");
+    assert_eq!(
+        store
+            .followups(guichet::store::InquiryId(1))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    // Follow-up texts are personal data: purge removes them.
+    store
+        .purge(chrono::Utc::now() + chrono::Duration::days(1))
+        .await
+        .unwrap();
+    let purged = store.followups(guichet::store::InquiryId(1)).await.unwrap();
+    assert_eq!(purged.len(), 2);
+    assert!(purged.iter().all(|(_, body)| body.is_none()), "{purged:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
