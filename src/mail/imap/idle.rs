@@ -56,7 +56,10 @@ async fn idle_session(
     refresh: Duration,
     shutdown: &mut watch::Receiver<bool>,
 ) -> Result<(), ImapError> {
-    let report = intake.sync(&mut session).await?;
+    let report = intake.sync_until(&mut session, Some(shutdown)).await?;
+    if *shutdown.borrow() {
+        return Ok(());
+    }
     tracing::info!(?report, "IMAP caught up, waiting with IDLE");
     loop {
         let mut handle = session.idle();
@@ -81,7 +84,7 @@ async fn idle_session(
             let _ = tokio::time::timeout(Duration::from_secs(5), session.logout()).await;
             return Ok(());
         }
-        let report = intake.sync(&mut session).await?;
+        let report = intake.sync_until(&mut session, Some(shutdown)).await?;
         if report.fetched > 0 {
             tracing::info!(?report, "new mail taken in");
         }

@@ -73,6 +73,16 @@ impl Intake {
     /// Takes in everything above the cursor, in batches; the cursor advances after each batch, so
     /// a restart resumes where it stopped (a replayed message is a no-op by its source key).
     pub async fn sync(&self, session: &mut Session) -> Result<SyncReport, ImapError> {
+        self.sync_until(session, None).await
+    }
+
+    /// [`Intake::sync`], stopping between batches once `stop` turns true (graceful shutdown
+    /// during a long backfill: the cursor stands after the last complete batch).
+    pub async fn sync_until(
+        &self,
+        session: &mut Session,
+        stop: Option<&tokio::sync::watch::Receiver<bool>>,
+    ) -> Result<SyncReport, ImapError> {
         let store = &self.pipeline.store;
         let name = self.imap.mailbox.as_str();
         let mailbox = session.select(name).await?;
@@ -116,6 +126,10 @@ impl Intake {
         // A progress display only when there is more than one batch (backfill, long catch-up).
         let mut progress = (uids.len() > batch).then(|| super::progress::Progress::new(uids.len()));
         for chunk in uids.chunks(batch) {
+            if stop.is_some_and(|s| *s.borrow()) {
+                tracing::info!(mailbox = name, "stopping between batches");
+                break;
+            }
             let fetched = self.fetch_batch(session, chunk).await?;
             for m in fetched {
                 self.take_in(session, m, uidvalidity, cutoff, &mut report)

@@ -155,3 +155,42 @@ async fn xoauth2_logs_in_with_a_token_or_a_token_command() {
         refused.err()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_during_a_backfill_stops_between_batches_and_loses_nothing() {
+    let servers = MailServers::start();
+    let mut s = servers.session(SHARED).await;
+    for i in 0..300 {
+        let raw = mail(
+            i,
+            CITIZEN,
+            &format!("Question {i}"),
+            "Bonjour, les horaires du conservatoire ?",
+            "",
+        );
+        append(&mut s, "INBOX", &raw, None).await;
+    }
+    let g = Guichet::new(&servers);
+    let channel = g.channel().await;
+    let store = channel.intake.pipeline.store.clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let service = tokio::spawn(serve(channel, async {
+        let _ = stopped.await;
+    }));
+    let started = eventually(Duration::from_secs(20), || async {
+        store.count_sources("imap:").await.unwrap() > 0
+    })
+    .await;
+    assert!(started);
+    let _ = stop.send(());
+    let result = tokio::time::timeout(Duration::from_secs(10), service)
+        .await
+        .expect("stops between batches, well within the grace period")
+        .expect("join");
+    assert!(result.is_ok(), "{result:?}");
+    let after_stop = store.count_sources("imap:").await.unwrap();
+    let again = g.channel().await;
+    let r = guichet::service::sync_once(&again).await.unwrap();
+    assert_eq!(r.intake.created as i64 + after_stop, 300, "{r:?}");
+    assert_eq!(store.count_sources("imap:").await.unwrap(), 300);
+}
