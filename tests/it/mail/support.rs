@@ -187,7 +187,7 @@ mail_fsync = never
 }}
 userdb {{
   driver = static
-  args = uid={uid} gid={gid} home={r}/mail/%u
+  args = uid={uid} gid={gid} home={r}/mail/%u allow_all_users=yes
 }}
 service imap-login {{
   inet_listener imap {{
