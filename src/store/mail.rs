@@ -144,7 +144,7 @@ impl Store {
     }
 
     /// Follow-ups of an inquiry, oldest first: (source key, body; None once purged).
-    pub async fn followups(
+    pub async fn mail_followups(
         &self,
         id: InquiryId,
     ) -> Result<Vec<(String, Option<String>)>, StoreError> {

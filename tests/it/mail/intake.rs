@@ -293,7 +293,10 @@ async fn check_follow_up_in_the_thread_reopens_its_inquiry(postgres: bool) {
     let r = sync_once(&channel).await.unwrap();
     assert_eq!((r.intake.followups, r.intake.created), (2, 0), "{r:?}");
     assert_eq!(store.count_sources("imap:").await.unwrap(), 1);
-    let followups = store.followups(guichet::store::InquiryId(1)).await.unwrap();
+    let followups = store
+        .mail_followups(guichet::store::InquiryId(1))
+        .await
+        .unwrap();
     assert_eq!(followups.len(), 2);
     assert!(followups[0].1.as_deref().unwrap_or("").contains("mon fils"));
     let events = store.events(guichet::store::InquiryId(1)).await.unwrap();
@@ -317,7 +320,7 @@ async fn check_follow_up_in_the_thread_reopens_its_inquiry(postgres: bool) {
     assert_eq!((r.intake.followups, r.intake.created), (0, 1), "{r:?}");
     assert_eq!(
         store
-            .followups(guichet::store::InquiryId(1))
+            .mail_followups(guichet::store::InquiryId(1))
             .await
             .unwrap()
             .len(),
@@ -328,7 +331,10 @@ async fn check_follow_up_in_the_thread_reopens_its_inquiry(postgres: bool) {
         .purge(chrono::Utc::now() + chrono::Duration::days(1))
         .await
         .unwrap();
-    let purged = store.followups(guichet::store::InquiryId(1)).await.unwrap();
+    let purged = store
+        .mail_followups(guichet::store::InquiryId(1))
+        .await
+        .unwrap();
     assert_eq!(purged.len(), 2);
     assert!(purged.iter().all(|(_, body)| body.is_none()), "{purged:?}");
 }
