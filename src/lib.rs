@@ -8,6 +8,7 @@ pub mod assets;
 pub mod calendar;
 pub mod cli;
 pub mod config;
+pub mod discord;
 pub mod draft;
 pub mod engagement;
 pub mod faq;

@@ -256,6 +256,14 @@ pub fn check(config: &Config) -> anyhow::Result<ExitCode> {
             problems.extend(drafter.check(faq));
         }
     }
+    if config.discord.is_set() {
+        match crate::discord::Settings::from_config(&config.discord) {
+            Ok(_) => println!("discord: configuration valid"),
+            Err(e) => problems.push(e.to_string()),
+        }
+    } else {
+        println!("discord: not configured");
+    }
     let t = &config.territory;
     for (value, what) in [
         (&t.address, "territory.address"),

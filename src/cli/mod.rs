@@ -2,7 +2,9 @@
 
 mod core;
 mod demo;
+mod discord;
 mod ledger;
+mod logging;
 mod mail;
 
 use std::path::PathBuf;
@@ -28,6 +30,9 @@ pub struct Cli {
     /// Database URL (sqlite://FILE or postgres://USER@HOST/DB).
     #[arg(long, global = true)]
     pub database: Option<String>,
+    /// Log format on stderr (level from GUICHET_LOG, e.g. `info`).
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub log_format: logging::LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -83,6 +88,14 @@ pub enum Command {
         #[arg(long)]
         once: bool,
     },
+    /// Write a consistent copy of the SQLite ledger while guichet runs (PostgreSQL: use pg_dump).
+    Backup {
+        /// The copy to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Run only the Discord bot (intake, agents' buttons, slash commands, reminders).
+    Discord,
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,6 +106,7 @@ pub enum FaqCommand {
 
 /// Runs one command; the exit code says whether it succeeded.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    logging::init(cli.log_format, "warn");
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(dir) = cli.faq {
         config.faq_dir = Some(dir);
@@ -119,6 +133,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Purge(args) => ledger::purge(&config, args),
         Command::Serve => mail::serve(&config),
         Command::Sync { once } => mail::sync(&config, once),
+        Command::Backup { out } => ledger::backup(&config, &out),
+        Command::Discord => discord::discord(&config),
     }
 }
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::{Pipeline, PipelineError, Route};
-use crate::draft::{markers, ReplyInput};
+use crate::draft::markers;
 use crate::inquiry::{FacilityId, Kind};
 use crate::store::{DraftText, InquiryId, JobKind, NewJob, Outcome, Status};
 
@@ -182,21 +182,7 @@ impl Pipeline {
             .message(id)
             .await?
             .ok_or(PipelineError::NoMessage(id))?;
-        let draft = k.drafter.reply(
-            &k.faq,
-            &ReplyInput {
-                message: &message,
-                classification: &c,
-                channel: summary.channel,
-                reference: Some(&summary.reference),
-                engagement_days: k.engagements.answer_days(summary.channel, c.kind, c.topic),
-            },
-        )?;
-        let text = DraftText {
-            subject: draft.subject,
-            text: draft.text,
-            html: Some(draft.html),
-        };
+        let text = self.draft_text(&message, &c, summary.channel, &summary.reference)?;
         self.store.save_draft(id, &text, "guichet", now).await?;
         self.store
             .set_status(id, &[Status::Received], Status::Drafted)

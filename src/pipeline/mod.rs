@@ -154,7 +154,6 @@ impl Pipeline {
         incoming: &Incoming,
         now: DateTime<Utc>,
     ) -> Result<(), PipelineError> {
-        let k = &self.knowledge;
         let reference = self.store.reference(id, incoming.received_at);
         if !incoming.history {
             if let Some(job) = self
@@ -165,27 +164,39 @@ impl Pipeline {
             }
         }
         if self.store.drafts(id).await?.is_empty() {
-            let draft = k.drafter.reply(
-                &k.faq,
-                &ReplyInput {
-                    message,
-                    classification: c,
-                    channel: incoming.channel,
-                    reference: Some(&reference),
-                    engagement_days: k.engagements.answer_days(incoming.channel, c.kind, c.topic),
-                },
-            )?;
-            let text = DraftText {
-                subject: draft.subject,
-                text: draft.text,
-                html: Some(draft.html),
-            };
+            let text = self.draft_text(message, c, incoming.channel, &reference)?;
             self.store.save_draft(id, &text, "guichet", now).await?;
         }
         self.store
             .set_status(id, &[Status::Received], Status::Drafted)
             .await?;
         Ok(())
+    }
+
+    /// The reply proposed for a classification, as stored: plain text (each channel renders it).
+    fn draft_text(
+        &self,
+        message: &Message,
+        c: &Classification,
+        channel: Channel,
+        reference: &str,
+    ) -> Result<DraftText, PipelineError> {
+        let k = &self.knowledge;
+        let draft = k.drafter.reply(
+            &k.faq,
+            &ReplyInput {
+                message,
+                classification: c,
+                channel,
+                reference: Some(reference),
+                engagement_days: k.engagements.answer_days(channel, c.kind, c.topic),
+            },
+        )?;
+        Ok(DraftText {
+            subject: draft.subject,
+            text: draft.text,
+            html: Some(draft.html),
+        })
     }
 
     /// The acknowledgement of receipt, when one is due: a channel that promises one, a human

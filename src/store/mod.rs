@@ -5,7 +5,9 @@
 //! in [`dialect`]. Personal data is kept in `inquiry_personal`, draft texts and outbox payloads
 //! so that [`Store::purge`] can remove it without touching any indicator.
 
+mod backup;
 mod dialect;
+mod followup;
 mod import;
 mod mail;
 mod outbox;
@@ -29,6 +31,7 @@ use crate::calendar::Calendar;
 use crate::engagement::Engagements;
 
 pub use dialect::Backend;
+pub use followup::Followup;
 pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
 pub use mail::{FollowUp, MailCursor};
 pub use outbox::{Job, JobKind, NewJob};

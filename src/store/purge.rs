@@ -146,6 +146,13 @@ impl Store {
             summary.drafts_cleared,
             summary.outbox_cleared,
         ] = affected;
+        // What citizens edited or deleted on Discord after writing (personal, like the message).
+        sqlx::query(&format!(
+            "DELETE FROM chat_followups WHERE inquiry_id IN ({OLD})"
+        ))
+        .bind(cut)
+        .execute(&mut *tx)
+        .await?;
         summary.inquiries = sqlx::query(
             "UPDATE inquiries SET purged_at = $2 WHERE received_at < $1 AND purged_at IS NULL",
         )

@@ -122,10 +122,26 @@ impl Store {
     ) -> Result<u32, StoreError> {
         let mut tx = self.pool.begin().await?;
         lock(&mut tx, id).await?;
+        let version = self
+            .add_draft_version(&mut tx, id, draft, author, at)
+            .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Inserts the next draft version and its `drafted`/`edited` event, inside a transaction.
+    pub(crate) async fn add_draft_version(
+        &self,
+        conn: &mut AnyConnection,
+        id: InquiryId,
+        draft: &DraftText,
+        author: &str,
+        at: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
         let last: Option<i64> =
             sqlx::query_scalar("SELECT MAX(version) FROM draft_versions WHERE inquiry_id = $1")
                 .bind(id.0)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut *conn)
                 .await?;
         let version = last.unwrap_or(0) + 1;
         sqlx::query(
@@ -139,23 +155,15 @@ impl Store {
         .bind(draft.html.clone())
         .bind(author)
         .bind(secs(at))
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
         let event = if version == 1 {
             EventType::Drafted
         } else {
             EventType::Edited
         };
-        self.append_in(
-            &mut tx,
-            id,
-            event,
-            author,
-            at,
-            &json!({ "version": version }),
-        )
-        .await?;
-        tx.commit().await?;
+        self.append_in(conn, id, event, author, at, &json!({ "version": version }))
+            .await?;
         Ok(u32::try_from(version).unwrap_or(u32::MAX))
     }
 

@@ -159,34 +159,8 @@ impl Store {
             return Ok(Outcome::AlreadyDecided(self.standing(id).await?));
         }
         if let Some(draft) = edited {
-            let last: Option<i64> =
-                sqlx::query_scalar("SELECT MAX(version) FROM draft_versions WHERE inquiry_id = $1")
-                    .bind(id.0)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            let version = last.unwrap_or(0) + 1;
-            sqlx::query(
-                "INSERT INTO draft_versions (inquiry_id, version, subject, text, html, author, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(id.0)
-            .bind(version)
-            .bind(draft.subject.as_str())
-            .bind(draft.text.as_str())
-            .bind(draft.html.clone())
-            .bind(agent)
-            .bind(secs(at))
-            .execute(&mut *tx)
-            .await?;
-            self.append_in(
-                &mut tx,
-                id,
-                EventType::Edited,
-                agent,
-                at,
-                &json!({ "version": version }),
-            )
-            .await?;
+            self.add_draft_version(&mut tx, id, draft, agent, at)
+                .await?;
         }
         self.append_in(
             &mut tx,

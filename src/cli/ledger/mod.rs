@@ -181,3 +181,12 @@ pub fn purge(config: &Config, args: PurgeArgs) -> anyhow::Result<ExitCode> {
     println!("indicators unchanged (the event log and projection are kept).");
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn backup(config: &Config, out: &Path) -> anyhow::Result<ExitCode> {
+    if out.exists() {
+        anyhow::bail!("{} already exists: choose a new file name", out.display());
+    }
+    block_on(async { Ok(open(config).await?.backup_sqlite(out).await?) })?;
+    println!("backup written to {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}

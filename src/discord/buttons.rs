@@ -1,0 +1,328 @@
+//! The agents' buttons: Approuver, Modifier (opens the form of `modal`), Réaffecter (menus of kinds
+//! and facilities), Rejeter (a menu of reasons). Only members with the agent role may act; the
+//! store decides between two agents clicking at once, and the second is told who was first.
+
+use chrono::{DateTime, Utc};
+use serenity::all::{
+    ComponentInteraction, ComponentInteractionDataKind, Context, CreateActionRow,
+    CreateInteractionResponse, CreateInteractionResponseMessage, CreateSelectMenu,
+    CreateSelectMenuKind, CreateSelectMenuOption, EditMessage, Member, MessageId, RoleId,
+};
+
+use super::post::outcome_line;
+use super::{Data, DiscordError};
+use crate::inquiry::{FacilityId, Kind};
+use crate::pipeline::ApproveError;
+use crate::store::{InquiryId, Outcome, Standing};
+
+/// The reasons offered by Rejeter.
+pub const REJECT_REASONS: &[&str] = &["spam", "doublon", "traité par téléphone", "hors périmètre"];
+
+/// A parsed `custom_id`: `g:{action}:{inquiry}[:{post message}]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    pub verb: String,
+    pub inquiry: InquiryId,
+    pub post: Option<MessageId>,
+}
+
+/// Reads a custom id written by this bot; anything else is None.
+pub fn parse_custom_id(id: &str) -> Option<Action> {
+    let mut parts = id.split(':');
+    if parts.next()? != "g" {
+        return None;
+    }
+    let verb = parts.next()?.to_string();
+    let inquiry = InquiryId(parts.next()?.parse().ok()?);
+    let post = match parts.next() {
+        Some(p) => Some(MessageId::new(p.parse().ok().filter(|n| *n > 0)?)),
+        None => None,
+    };
+    Some(Action {
+        verb,
+        inquiry,
+        post,
+    })
+}
+
+/// True when the member holds the role (DMs have no member: never).
+pub fn has_role(member: Option<&Member>, role: RoleId) -> bool {
+    member.is_some_and(|m| m.roles.contains(&role))
+}
+
+/// The ledger's actor for a Discord user.
+pub fn actor(user_id: u64) -> String {
+    format!("discord:{user_id}")
+}
+
+/// What the second agent is told.
+pub fn already_decided(s: &Standing) -> String {
+    let who = match s.decided_by.as_deref() {
+        Some(a) => match a.strip_prefix("discord:") {
+            Some(uid) => format!("<@{uid}>"),
+            None => a.to_string(),
+        },
+        None => "quelqu'un d'autre".to_string(),
+    };
+    let when = s
+        .decided_at
+        .map(|t| {
+            t.with_timezone(&chrono_tz::Europe::Paris)
+                .format(" le %d/%m/%Y à %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    format!("Déjà traitée par {who}{when} (statut : {}).", s.status)
+}
+
+pub(super) fn ephemeral(text: impl Into<String>) -> CreateInteractionResponse {
+    CreateInteractionResponse::Message(
+        CreateInteractionResponseMessage::new()
+            .content(text)
+            .ephemeral(true)
+            .allowed_mentions(serenity::all::CreateAllowedMentions::new()),
+    )
+}
+
+pub(super) fn update(text: impl Into<String>) -> CreateInteractionResponse {
+    CreateInteractionResponse::UpdateMessage(
+        CreateInteractionResponseMessage::new()
+            .content(text)
+            .components(Vec::new())
+            .allowed_mentions(serenity::all::CreateAllowedMentions::new()),
+    )
+}
+
+pub(super) fn refusal(user: u64, custom_id: &str) -> CreateInteractionResponse {
+    tracing::warn!(
+        user,
+        custom_id,
+        "discord action refused: the member lacks the agent role"
+    );
+    ephemeral("Action réservée aux agents du guichet (rôle agent requis).")
+}
+
+/// A click on a button or a choice in a menu.
+pub async fn on_component(
+    ctx: &Context,
+    data: &Data,
+    i: &ComponentInteraction,
+) -> Result<(), DiscordError> {
+    let Some(action) = parse_custom_id(&i.data.custom_id) else {
+        return Ok(());
+    };
+    let user = i.user.id.get();
+    let response = if !has_role(i.member.as_ref(), data.settings.agent_role) {
+        refusal(user, &i.data.custom_id)
+    } else {
+        let now = Utc::now();
+        let selected = match &i.data.kind {
+            ComponentInteractionDataKind::StringSelect { values } => values.first().cloned(),
+            _ => None,
+        };
+        match action.verb.as_str() {
+            "ok" => {
+                let r = data
+                    .pipeline
+                    .approve(action.inquiry, &actor(user), None, now)
+                    .await;
+                approval_response(r, &i.message.content, "Approuvée", user, now)
+            }
+            "edit" => super::modal::edit_modal(data, action.inquiry).await?,
+            "move" => ephemeral_menu(data, action.inquiry, i.message.id, true),
+            "no" => ephemeral_menu(data, action.inquiry, i.message.id, false),
+            "movek" | "movef" | "reject" => match (selected, action.post) {
+                (Some(value), Some(post)) => {
+                    decide_from_menu(ctx, data, i, &action, post, &value, now).await?
+                }
+                _ => ephemeral("Choix invalide."),
+            },
+            _ => return Ok(()),
+        }
+    };
+    i.create_response(&ctx.http, response).await?;
+    data.wake.notify_one();
+    Ok(())
+}
+
+pub(super) fn approval_response(
+    r: Result<Outcome, ApproveError>,
+    content: &str,
+    what: &str,
+    user: u64,
+    now: DateTime<Utc>,
+) -> CreateInteractionResponse {
+    match r {
+        Ok(Outcome::Done) => update(format!("{content}{}", outcome_line(what, user, now))),
+        Ok(Outcome::AlreadyDecided(s)) => ephemeral(already_decided(&s)),
+        Err(ApproveError::Markers(list)) => ephemeral(format!(
+            "Approbation impossible : il reste {} marqueur(s) à compléter :\n{}\nUtilisez « Modifier » pour les remplir.",
+            list.len(),
+            list.iter()
+                .map(|m| format!("• {}", crate::draft::render::text_to_markdown(m)))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )),
+        Err(e) => {
+            tracing::error!(error = %e, "approval failed");
+            ephemeral(format!("Approbation impossible : {e}"))
+        }
+    }
+}
+
+fn ephemeral_menu(
+    data: &Data,
+    id: InquiryId,
+    post: MessageId,
+    reassign: bool,
+) -> CreateInteractionResponse {
+    let rows = if reassign {
+        let kinds = Kind::ALL
+            .iter()
+            .map(|k| CreateSelectMenuOption::new(k.as_str(), k.as_str()))
+            .collect();
+        let facilities: Vec<_> = Kind::ALL
+            .iter()
+            .flat_map(|k| data.pipeline.knowledge.faq.catalogue.of_kind(*k))
+            .take(25)
+            .map(|f| {
+                CreateSelectMenuOption::new(
+                    f.name.chars().take(100).collect::<String>(),
+                    f.id.as_str(),
+                )
+            })
+            .collect();
+        vec![
+            CreateActionRow::SelectMenu(
+                CreateSelectMenu::new(
+                    format!("g:movek:{}:{post}", id.0),
+                    CreateSelectMenuKind::String { options: kinds },
+                )
+                .placeholder("Type d'équipement (sans équipement précis)"),
+            ),
+            CreateActionRow::SelectMenu(
+                CreateSelectMenu::new(
+                    format!("g:movef:{}:{post}", id.0),
+                    CreateSelectMenuKind::String {
+                        options: facilities,
+                    },
+                )
+                .placeholder("Équipement"),
+            ),
+        ]
+    } else {
+        let reasons = REJECT_REASONS
+            .iter()
+            .map(|r| CreateSelectMenuOption::new(*r, *r))
+            .collect();
+        vec![CreateActionRow::SelectMenu(
+            CreateSelectMenu::new(
+                format!("g:reject:{}:{post}", id.0),
+                CreateSelectMenuKind::String { options: reasons },
+            )
+            .placeholder("Motif du rejet"),
+        )]
+    };
+    CreateInteractionResponse::Message(
+        CreateInteractionResponseMessage::new()
+            .content(if reassign {
+                "Réaffecter à :"
+            } else {
+                "Rejeter pour :"
+            })
+            .components(rows)
+            .ephemeral(true),
+    )
+}
+
+async fn decide_from_menu(
+    ctx: &Context,
+    data: &Data,
+    i: &ComponentInteraction,
+    action: &Action,
+    post: MessageId,
+    value: &str,
+    now: DateTime<Utc>,
+) -> Result<CreateInteractionResponse, DiscordError> {
+    let user = i.user.id.get();
+    let id = action.inquiry;
+    let p = &data.pipeline;
+    let (done, what) = match action.verb.as_str() {
+        "reject" => {
+            if !REJECT_REASONS.contains(&value) {
+                return Ok(ephemeral("Motif inconnu."));
+            }
+            let o = p.reject(id, &actor(user), value, now).await?;
+            (o == Outcome::Done, format!("Rejetée ({value})"))
+        }
+        verb => {
+            let (kind, facility) = if verb == "movef" {
+                let Ok(f) = FacilityId::parse(value) else {
+                    return Ok(ephemeral("Équipement inconnu."));
+                };
+                let Some(kind) = p.knowledge.faq.catalogue.facility(&f).map(|x| x.kind) else {
+                    return Ok(ephemeral("Équipement inconnu."));
+                };
+                (kind, Some(f))
+            } else {
+                let Ok(kind) = value.parse::<Kind>() else {
+                    return Ok(ephemeral("Type inconnu."));
+                };
+                (kind, None)
+            };
+            let label = facility
+                .as_ref()
+                .map_or_else(|| kind.as_str().to_string(), |f| f.to_string());
+            let ok = p.reassign(id, &actor(user), kind, facility, now).await?;
+            (
+                ok,
+                format!("Réaffectée à {label} (nouveau brouillon publié dans son salon)"),
+            )
+        }
+    };
+    if !done {
+        return Ok(ephemeral(already_decided(&p.store.standing(id).await?)));
+    }
+    let reference = p.store.summary(id).await?.reference;
+    let edit = EditMessage::new()
+        .content(format!("**{reference}**{}", outcome_line(&what, user, now)))
+        .components(Vec::new())
+        .allowed_mentions(serenity::all::CreateAllowedMentions::new());
+    if let Err(e) = i.channel_id.edit_message(&ctx.http, post, edit).await {
+        tracing::warn!(error = %e, "could not edit the agents' post");
+    }
+    if action.verb != "reject" {
+        super::jobs::enqueue_post(data, id, now).await?;
+    }
+    Ok(update(format!("{what}.")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custom_ids_round_trip_and_reject_foreign_ones() {
+        let a = parse_custom_id("g:reject:42:1234").unwrap();
+        assert_eq!(a.verb, "reject");
+        assert_eq!(a.inquiry, InquiryId(42));
+        assert_eq!(a.post, Some(MessageId::new(1234)));
+        assert_eq!(parse_custom_id("g:ok:7").unwrap().post, None);
+        assert!(parse_custom_id("x:ok:7").is_none());
+        assert!(parse_custom_id("g:ok:abc").is_none());
+        assert!(parse_custom_id("g:ok:1:0").is_none());
+    }
+
+    #[test]
+    fn the_second_agent_is_told_who() {
+        let s = Standing {
+            status: crate::store::Status::Approved,
+            decided_by: Some("discord:55".into()),
+            decided_at: None,
+        };
+        assert_eq!(
+            already_decided(&s),
+            "Déjà traitée par <@55> (statut : approved)."
+        );
+    }
+}

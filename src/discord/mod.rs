@@ -1,0 +1,249 @@
+//! The Discord side of guichet: the public writes in configured channels (or to the bot), agents
+//! act on drafts with buttons in their channels, quality staff read indicators with slash
+//! commands, and reminders go out each working morning. Everything goes through the same
+//! [`Pipeline`] and outbox as mail; this adapter only translates.
+//!
+//! One file per feature: `intake` (public messages), `post` and `jobs` (the agents' post),
+//! `buttons` (interactions), `commands` (slash commands), `reminders`, `transport` (outbox
+//! delivery), `settings` (typed configuration).
+
+pub mod buttons;
+pub mod commands;
+pub mod intake;
+pub mod jobs;
+pub mod modal;
+pub mod post;
+pub mod reminders;
+pub mod settings;
+pub mod transport;
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use chrono::Utc;
+use serenity::all::{
+    ChannelId, Context, EventHandler, GatewayIntents, GuildId, HttpBuilder, Interaction, Message,
+    MessageId, MessageUpdateEvent, Ready, ResumedEvent,
+};
+use tokio::sync::Notify;
+
+pub use settings::{Settings, SettingsError};
+pub use transport::DiscordTransport;
+
+use crate::calendar::paris_date;
+use crate::pipeline::{deliver_due, Pipeline, PipelineError};
+use crate::store::StoreError;
+
+/// An error of the Discord adapter.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscordError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("discord: {0}")]
+    Discord(#[from] serenity::Error),
+}
+
+/// The bot's shared state.
+pub struct Data {
+    pub pipeline: Pipeline,
+    pub settings: Settings,
+    /// Wakes the outbox worker right after an action (instead of waiting for the next tick).
+    pub wake: Notify,
+    /// Draft versions already written as post jobs, so each tick does not redo them.
+    posted: Mutex<HashSet<(i64, u32)>>,
+    /// Inquiries whose latest draft was posted at least once.
+    seen: Mutex<HashSet<i64>>,
+}
+
+impl Data {
+    pub fn new(pipeline: Pipeline, settings: Settings) -> Data {
+        Data {
+            pipeline,
+            settings,
+            wake: Notify::new(),
+            posted: Mutex::new(HashSet::new()),
+            seen: Mutex::new(HashSet::new()),
+        }
+    }
+
+    fn posted_contains(&self, key: (i64, u32)) -> bool {
+        self.posted
+            .lock()
+            .map(|s| s.contains(&key))
+            .unwrap_or(false)
+    }
+
+    fn mark_posted(&self, key: (i64, u32)) {
+        if let Ok(mut s) = self.posted.lock() {
+            s.insert(key);
+        }
+        if let Ok(mut s) = self.seen.lock() {
+            s.insert(key.0);
+        }
+    }
+
+    fn seen(&self, id: i64) -> bool {
+        self.seen.lock().map(|s| s.contains(&id)).unwrap_or(false)
+    }
+}
+
+/// The HTTP client: Discord's API with its rate limiter, or the configured proxy / fake server.
+pub fn build_http(settings: &Settings) -> serenity::all::Http {
+    let mut b = HttpBuilder::new(settings.token.expose());
+    if let Some(url) = &settings.api_url {
+        b = b.proxy(url.as_str());
+    }
+    b.ratelimiter_disabled(settings.ratelimiter_disabled)
+        .build()
+}
+
+struct Handler {
+    data: Arc<Data>,
+}
+
+fn report(what: &str, r: Result<(), DiscordError>) {
+    if let Err(e) = r {
+        tracing::error!(error = %e, "discord {what} failed");
+    }
+}
+
+#[serenity::async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, ctx: Context, ready: Ready) {
+        tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "discord bot connected");
+        let guild: GuildId = self.data.settings.guild;
+        if let Err(e) = guild.set_commands(&ctx.http, commands::definitions()).await {
+            tracing::error!(error = %e, "slash commands not registered");
+        }
+        self.data.wake.notify_one();
+    }
+
+    async fn resume(&self, _ctx: Context, _: ResumedEvent) {
+        tracing::info!("discord gateway session resumed");
+        self.data.wake.notify_one();
+    }
+
+    async fn message(&self, _ctx: Context, msg: Message) {
+        report("intake", intake::on_message(&self.data, &msg).await);
+    }
+
+    async fn message_update(
+        &self,
+        _ctx: Context,
+        _old: Option<Message>,
+        _new: Option<Message>,
+        event: MessageUpdateEvent,
+    ) {
+        report("edit", intake::on_update(&self.data, &event).await);
+    }
+
+    async fn message_delete(
+        &self,
+        _ctx: Context,
+        _channel: ChannelId,
+        message: MessageId,
+        _guild: Option<GuildId>,
+    ) {
+        report("deletion", intake::on_delete(&self.data, message).await);
+    }
+
+    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        let r = match &interaction {
+            Interaction::Component(i) => buttons::on_component(&ctx, &self.data, i).await,
+            Interaction::Modal(i) => modal::on_modal(&ctx, &self.data, i).await,
+            Interaction::Command(i) => commands::on_command(&ctx, &self.data, i).await,
+            _ => Ok(()),
+        };
+        report("interaction", r);
+    }
+}
+
+/// One pass of the worker: post new drafts (every draft on a `full` pass), deliver due
+/// `discord` jobs.
+pub async fn work_once(
+    data: &Data,
+    transport: &DiscordTransport,
+    full: bool,
+) -> Result<(), DiscordError> {
+    let now = Utc::now();
+    jobs::enqueue_new_posts(data, now, full).await?;
+    let done = deliver_due(&data.pipeline.store, transport, now).await?;
+    if !done.is_empty() {
+        tracing::debug!(?done, "discord outbox pass");
+    }
+    Ok(())
+}
+
+/// Passes between two full scans of the waiting drafts.
+const FULL_SCAN_EVERY: u32 = 12;
+
+async fn worker(data: Arc<Data>, transport: DiscordTransport) {
+    let mut pass: u32 = 0;
+    loop {
+        let full = pass % FULL_SCAN_EVERY == 0;
+        pass = pass.wrapping_add(1);
+        report("outbox", work_once(&data, &transport, full).await);
+        let _ = tokio::time::timeout(data.settings.tick, data.wake.notified()).await;
+    }
+}
+
+async fn reminder_loop(data: Arc<Data>, transport: DiscordTransport) {
+    let calendar = data.pipeline.knowledge.calendar;
+    loop {
+        let now = Utc::now();
+        let at = reminders::next_reminder(now, data.settings.reminder_hour, &calendar);
+        let wait = (at - now).to_std().unwrap_or_default();
+        tokio::time::sleep(wait).await;
+        let today = paris_date(Utc::now());
+        match data.pipeline.store.overdue(today, 0).await {
+            Ok(items) => {
+                for (channel, text) in reminders::reminders(&data.settings, &items, today) {
+                    let m = transport::quiet(text);
+                    if let Err(e) = channel.send_message(&transport.http, m).await {
+                        tracing::error!(error = %e, "reminder not sent");
+                    }
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "reminders: cannot read the ledger"),
+        }
+    }
+}
+
+/// Runs the bot until `shutdown` completes: gateway (reconnecting and resuming by itself),
+/// outbox worker for `discord` jobs, and morning reminders. The service adds this as one task.
+pub async fn run(
+    pipeline: Pipeline,
+    settings: Settings,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), DiscordError> {
+    let intents = GatewayIntents::GUILDS
+        | GatewayIntents::GUILD_MESSAGES
+        | GatewayIntents::DIRECT_MESSAGES
+        | GatewayIntents::MESSAGE_CONTENT;
+    let data = Arc::new(Data::new(pipeline, settings));
+    let http = build_http(&data.settings);
+    let mut client = serenity::all::ClientBuilder::new_with_http(http, intents)
+        .event_handler(Handler { data: data.clone() })
+        .await?;
+    let transport = DiscordTransport {
+        http: client.http.clone(),
+    };
+    let shards = client.shard_manager.clone();
+    let worker = tokio::spawn(worker(data.clone(), transport.clone()));
+    let reminders = tokio::spawn(reminder_loop(data.clone(), transport));
+    let result = tokio::select! {
+        r = client.start() => r.map_err(DiscordError::from),
+        () = shutdown => {
+            shards.shutdown_all().await;
+            Ok(())
+        }
+    };
+    worker.abort();
+    reminders.abort();
+    result
+}

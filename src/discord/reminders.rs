@@ -1,0 +1,108 @@
+//! Working-morning reminders: one message per agents' channel listing the inquiries due today or
+//! overdue. The text is a pure function of the list and the date; the scheduler only waits.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use serenity::all::ChannelId;
+
+use super::Settings;
+use crate::calendar::{paris_date, Calendar};
+use crate::store::OverdueItem;
+
+/// The reminder of one channel, or None when nothing is due there.
+pub fn reminder_text(items: &[&OverdueItem], today: NaiveDate) -> Option<String> {
+    if items.is_empty() {
+        return None;
+    }
+    let mut out = format!(
+        "**Rappel du {}** — {} demande(s) à traiter aujourd'hui ou en retard :\n",
+        today.format("%d/%m/%Y"),
+        items.len()
+    );
+    for it in items {
+        let state = match it.working_days_left {
+            0 => "échéance aujourd'hui".to_string(),
+            n => format!("en retard de {} jour(s) ouvré(s)", -n),
+        };
+        let line = format!(
+            "• {} · {} · {} · {} — {} (échéance {})\n",
+            it.reference,
+            it.channel.as_str(),
+            if it.facility.is_empty() {
+                it.kind.as_str()
+            } else {
+                it.facility.as_str()
+            },
+            it.topic.as_str(),
+            state,
+            it.deadline.format("%d/%m/%Y"),
+        );
+        if out.chars().count() + line.chars().count() > 1900 {
+            out.push_str("… (suite dans `/en-attente`)\n");
+            break;
+        }
+        out.push_str(&line);
+    }
+    Some(out.trim_end().to_string())
+}
+
+/// The reminders of a morning: per agents' channel, the items of its kinds due today or overdue.
+pub fn reminders(
+    settings: &Settings,
+    items: &[OverdueItem],
+    today: NaiveDate,
+) -> Vec<(ChannelId, String)> {
+    settings
+        .all_agents_channels()
+        .into_iter()
+        .filter_map(|channel| {
+            let mine: Vec<&OverdueItem> = items
+                .iter()
+                .filter(|it| {
+                    it.working_days_left <= 0 && settings.agents_channel(it.kind) == channel
+                })
+                .collect();
+            reminder_text(&mine, today).map(|t| (channel, t))
+        })
+        .collect()
+}
+
+/// The next reminder time strictly after `now`: `hour` o'clock, Paris time, on a working day.
+pub fn next_reminder(now: DateTime<Utc>, hour: u32, calendar: &Calendar) -> DateTime<Utc> {
+    let mut day = paris_date(now);
+    for _ in 0..30 {
+        if calendar.is_working_day(day) {
+            let local = day
+                .and_hms_opt(hour, 0, 0)
+                .and_then(|t| chrono_tz::Europe::Paris.from_local_datetime(&t).earliest());
+            if let Some(t) = local.map(|t| t.with_timezone(&Utc)) {
+                if t > now {
+                    return t;
+                }
+            }
+        }
+        day += Duration::days(1);
+    }
+    now + Duration::days(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_reminder_skips_weekends_and_holidays() {
+        let cal = Calendar::new(false);
+        // Friday 2026-11-27 10:00 Paris: past 8:00, next is Monday 30 at 8:00 Paris (7:00 UTC).
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
+        assert_eq!(
+            next_reminder(now, 8, &cal),
+            Utc.with_ymd_and_hms(2026, 11, 30, 7, 0, 0).unwrap()
+        );
+        // Thursday 2026-12-24 after 8:00 → Saturday, Sunday, Christmas skipped: Monday 28.
+        let now = Utc.with_ymd_and_hms(2026, 12, 24, 12, 0, 0).unwrap();
+        assert_eq!(
+            next_reminder(now, 8, &cal),
+            Utc.with_ymd_and_hms(2026, 12, 28, 7, 0, 0).unwrap()
+        );
+    }
+}
