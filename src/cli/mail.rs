@@ -9,16 +9,6 @@ use crate::config::Config;
 use crate::pipeline::{Knowledge, Pipeline};
 use crate::service::{self, MailChannel};
 
-/// Logs to stderr (`RUST_LOG` filters; info by default).
-fn init_logs() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
-}
-
 async fn channel(config: &Config) -> anyhow::Result<MailChannel> {
     let knowledge = Knowledge::load(config).context("loading rules and templates")?;
     let store = open(config).await?;
@@ -29,7 +19,6 @@ async fn channel(config: &Config) -> anyhow::Result<MailChannel> {
 }
 
 pub fn serve(config: &Config) -> anyhow::Result<ExitCode> {
-    init_logs();
     block_on(async {
         let mail = channel(config).await?;
         service::serve(mail, service::shutdown_signal()).await?;
@@ -38,7 +27,6 @@ pub fn serve(config: &Config) -> anyhow::Result<ExitCode> {
 }
 
 pub fn sync(config: &Config, once: bool) -> anyhow::Result<ExitCode> {
-    init_logs();
     if !once {
         anyhow::bail!("`guichet sync` runs one pass: pass --once (or use `guichet serve`)");
     }

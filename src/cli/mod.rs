@@ -106,7 +106,12 @@ pub enum FaqCommand {
 
 /// Runs one command; the exit code says whether it succeeded.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    logging::init(cli.log_format, "warn");
+    // The mail service reports its progress (batches, reconnections) at info level.
+    let default_level = match cli.command {
+        Command::Serve | Command::Sync { .. } => "info",
+        _ => "warn",
+    };
+    logging::init(cli.log_format, default_level);
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(dir) = cli.faq {
         config.faq_dir = Some(dir);
