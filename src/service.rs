@@ -95,35 +95,38 @@ pub async fn serve(
     mail: MailChannel,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServiceError> {
-    serve_with(mail, Vec::new(), shutdown).await
+    let pipeline = mail.intake.pipeline.clone();
+    serve_with(&pipeline, Some(mail), Vec::new(), shutdown).await
 }
 
 /// Runs every channel task until `shutdown` completes (or one task fails), then lets them finish
 /// their current unit (a message being taken in, a job being sent) within a grace period; what is
 /// still running then is abandoned safely (a claimed job's lease expires and it is retried, a
-/// message not yet recorded is fetched again from the cursor).
+/// message not yet recorded is fetched again from the cursor). `Pipeline::resume` runs first.
 pub async fn serve_with(
-    mail: MailChannel,
+    pipeline: &Pipeline,
+    mail: Option<MailChannel>,
     extra: Vec<TaskFactory>,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServiceError> {
-    let pipeline = mail.intake.pipeline.clone();
     let resumed = pipeline.resume(Utc::now()).await?;
     if resumed > 0 {
         tracing::info!(resumed, "inquiries left half-done advanced");
     }
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut tasks: JoinSet<Result<(), ServiceError>> = JoinSet::new();
-    let MailChannel {
+    if let Some(MailChannel {
         intake,
         transport,
         idle_refresh,
-    } = mail;
-    let rx = stop_rx.clone();
-    tasks.spawn(async move { Ok(imap::run_idle(&intake, idle_refresh, rx).await?) });
-    let rx = stop_rx.clone();
-    let store = pipeline.store.clone();
-    tasks.spawn(async move { outbox_worker(&store, &transport, rx).await });
+    }) = mail
+    {
+        let rx = stop_rx.clone();
+        tasks.spawn(async move { Ok(imap::run_idle(&intake, idle_refresh, rx).await?) });
+        let rx = stop_rx.clone();
+        let store = pipeline.store.clone();
+        tasks.spawn(async move { outbox_worker(&store, &transport, rx).await });
+    }
     for factory in extra {
         tasks.spawn(factory(stop_rx.clone()));
     }

@@ -1,4 +1,5 @@
-//! `guichet serve` and `guichet sync --once`: the mail channel, long-running or one pass.
+//! `guichet serve` (every configured channel: mail, Discord) and `guichet sync --once` (the mail
+//! channel, one pass).
 
 use std::process::ExitCode;
 
@@ -7,7 +8,7 @@ use anyhow::Context;
 use super::ledger::{block_on, open};
 use crate::config::Config;
 use crate::pipeline::{Knowledge, Pipeline};
-use crate::service::{self, MailChannel};
+use crate::service::{self, MailChannel, TaskFactory};
 
 async fn channel(config: &Config) -> anyhow::Result<MailChannel> {
     let knowledge = Knowledge::load(config).context("loading rules and templates")?;
@@ -18,10 +19,41 @@ async fn channel(config: &Config) -> anyhow::Result<MailChannel> {
         .context("mail channel configuration")
 }
 
+/// `guichet serve`: the mail channel when `imap_url` is set, the Discord bot when its token is
+/// set, both under one shutdown signal.
 pub fn serve(config: &Config) -> anyhow::Result<ExitCode> {
+    let knowledge = Knowledge::load(config).context("loading rules and templates")?;
     block_on(async {
-        let mail = channel(config).await?;
-        service::serve(mail, service::shutdown_signal()).await?;
+        let store = open(config).await?;
+        let pipeline = Pipeline::new(store, knowledge);
+        let mail = match config.mail.imap_url {
+            Some(_) => Some(
+                MailChannel::from_config(config, pipeline.clone())
+                    .await
+                    .context("mail channel configuration")?,
+            ),
+            None => None,
+        };
+        let mut extra: Vec<TaskFactory> = Vec::new();
+        if !config.discord.token.is_empty() {
+            let settings = crate::discord::Settings::from_config(&config.discord)
+                .context("discord configuration")?;
+            let pipeline = pipeline.clone();
+            extra.push(Box::new(move |mut stop| {
+                Box::pin(async move {
+                    let stopped = async move {
+                        let _ = stop.wait_for(|s| *s).await;
+                    };
+                    crate::discord::run(pipeline, settings, stopped)
+                        .await
+                        .map_err(|e| service::ServiceError::Task(format!("discord: {e}")))
+                })
+            }));
+        }
+        if mail.is_none() && extra.is_empty() {
+            anyhow::bail!("nothing to serve: set GUICHET_IMAP_URL (mail) and/or GUICHET_DISCORD_TOKEN (Discord)");
+        }
+        service::serve_with(&pipeline, mail, extra, service::shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)
     })
 }
