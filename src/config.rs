@@ -80,7 +80,7 @@ impl Default for WebConfig {
     }
 }
 
-/// A secret (the bot token): never printed, never serialised in clear.
+/// A secret (the bot token, mail passwords and tokens): never printed, never serialised in clear.
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);
@@ -173,6 +173,40 @@ pub struct MailConfig {
     pub own_addresses: Vec<String>,
     /// At most this many acknowledgements per sender per day.
     pub ack_per_sender_per_day: u32,
+    /// `imaps://USER@HOST/INBOX`, `imap://…` (STARTTLS; plain only on loopback); user
+    /// percent-encoded, mailbox as path (`GUICHET_IMAP_URL`).
+    pub imap_url: Option<String>,
+    /// IMAP LOGIN password (`GUICHET_IMAP_PASSWORD`).
+    pub imap_password: Option<Secret>,
+    /// XOAUTH2 bearer token (`GUICHET_IMAP_TOKEN`), used instead of the password.
+    pub imap_token: Option<Secret>,
+    /// An extra trusted CA (PEM) for a server with a private certificate (`GUICHET_IMAP_CA_FILE`).
+    pub imap_ca_file: Option<PathBuf>,
+    /// A command printing a fresh XOAUTH2 token (`GUICHET_IMAP_TOKEN_COMMAND`), run through `sh -c`.
+    pub imap_token_command: Option<String>,
+    /// lettre syntax: `smtps://USER@HOST`, `smtp://HOST:587?tls=required`, `smtp://127.0.0.1:2525`
+    /// (`GUICHET_SMTP_URL`); keep the password out of it.
+    pub smtp_url: Option<String>,
+    /// SMTP password (`GUICHET_SMTP_PASSWORD`); with `smtp_xoauth2`, the IMAP token source is used.
+    pub smtp_password: Option<Secret>,
+    /// Authenticate to SMTP with XOAUTH2 and the IMAP token source.
+    pub smtp_xoauth2: bool,
+    /// Mail received more than this many days before the first start is history (never
+    /// acknowledged) (`GUICHET_MAIL_HISTORY_DAYS`).
+    pub history_days: u32,
+    /// Messages per `UID FETCH` during backfill and catch-up.
+    pub batch_size: u32,
+    /// Above this size a mail is read as headers and the beginning of its first part only.
+    pub max_message_bytes: u32,
+    /// Where copies of sent mail go (APPEND) and where a retry looks before sending again.
+    pub sent_folder: String,
+    /// Server-side sorting: set a `guichet-KIND` keyword on each inquiry's mail.
+    pub sort_keywords: bool,
+    /// Server-side sorting: MOVE the mail of a kind (`piscine`, `automatic`…) to a folder; never
+    /// deletes.
+    pub sort_folders: std::collections::BTreeMap<String, String>,
+    /// Seconds before IDLE is re-issued (servers drop it after 30 min).
+    pub idle_refresh_secs: u64,
 }
 
 impl Default for MailConfig {
@@ -181,6 +215,21 @@ impl Default for MailConfig {
             from: "contact@valleesud.example".to_string(),
             own_addresses: Vec::new(),
             ack_per_sender_per_day: 5,
+            imap_url: None,
+            imap_password: None,
+            imap_token: None,
+            imap_token_command: None,
+            imap_ca_file: None,
+            smtp_url: None,
+            smtp_password: None,
+            smtp_xoauth2: false,
+            history_days: 7,
+            batch_size: 200,
+            max_message_bytes: 25 * 1024 * 1024,
+            sent_folder: "Sent".to_string(),
+            sort_keywords: false,
+            sort_folders: Default::default(),
+            idle_refresh_secs: 25 * 60,
         }
     }
 }
@@ -314,6 +363,34 @@ impl Config {
         if let Some(v) = get("GUICHET_FROM") {
             self.mail.from = v;
         }
+        let mail = &mut self.mail;
+        for (name, slot) in [
+            ("GUICHET_IMAP_URL", &mut mail.imap_url),
+            ("GUICHET_IMAP_TOKEN_COMMAND", &mut mail.imap_token_command),
+            ("GUICHET_SMTP_URL", &mut mail.smtp_url),
+        ] {
+            if let Some(v) = get(name) {
+                *slot = Some(v);
+            }
+        }
+        for (name, slot) in [
+            ("GUICHET_IMAP_PASSWORD", &mut mail.imap_password),
+            ("GUICHET_IMAP_TOKEN", &mut mail.imap_token),
+            ("GUICHET_SMTP_PASSWORD", &mut mail.smtp_password),
+        ] {
+            if let Some(v) = get(name) {
+                *slot = Some(Secret(v));
+            }
+        }
+        if let Some(v) = get("GUICHET_IMAP_CA_FILE") {
+            mail.imap_ca_file = Some(PathBuf::from(v));
+        }
+        if let Some(v) = get("GUICHET_MAIL_HISTORY_DAYS") {
+            mail.history_days = v.parse().map_err(|_| ConfigError::Env {
+                name: "GUICHET_MAIL_HISTORY_DAYS".to_string(),
+                message: format!("expected a number of days, got `{v}`"),
+            })?;
+        }
         if let Some(v) = get("GUICHET_WHIT_MONDAY_WORKED") {
             self.calendar.whit_monday_worked = match v.as_str() {
                 "1" | "true" | "yes" => true,
@@ -349,6 +426,20 @@ mod tests {
             .apply_env(|n| (n == "GUICHET_DATABASE_URL").then(|| "postgres://x/y".to_string()))
             .unwrap();
         assert_eq!(config.database_url(), "postgres://x/y");
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let mut config = Config::default();
+        config
+            .apply_env(|n| (n == "GUICHET_IMAP_PASSWORD").then(|| "hunter2".to_string()))
+            .unwrap();
+        assert_eq!(
+            config.mail.imap_password.as_ref().unwrap().expose(),
+            "hunter2"
+        );
+        assert!(!format!("{config:?}").contains("hunter2"));
+        assert!(!toml::to_string(&config).unwrap().contains("hunter2"));
     }
 
     #[test]

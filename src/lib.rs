@@ -17,6 +17,7 @@ pub mod inquiry;
 pub mod mail;
 pub mod pipeline;
 pub mod secret;
+pub mod service;
 pub mod store;
 pub mod survey;
 pub mod web;

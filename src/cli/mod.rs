@@ -5,6 +5,7 @@ mod demo;
 mod discord;
 pub(crate) mod ledger;
 mod logging;
+mod mail;
 mod web;
 
 use std::path::PathBuf;
@@ -82,6 +83,13 @@ pub enum Command {
     Overdue(ledger::OverdueArgs),
     /// Delete or pseudonymise personal data older than a retention period (RGPD).
     Purge(ledger::PurgeArgs),
+    /// Run the service: IMAP intake (IDLE) and the outbox, until SIGINT/SIGTERM.
+    Serve,
+    /// One pass of the mail channel: catch up, process, send what is due, exit.
+    Sync {
+        #[arg(long)]
+        once: bool,
+    },
     /// Write a consistent copy of the SQLite ledger while guichet runs (PostgreSQL: use pg_dump).
     Backup {
         /// The copy to write (must not exist).
@@ -109,7 +117,12 @@ pub enum FaqCommand {
 
 /// Runs one command; the exit code says whether it succeeded.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    logging::init(cli.log_format, "warn");
+    // The mail service reports its progress (batches, reconnections) at info level.
+    let default_level = match cli.command {
+        Command::Serve | Command::Sync { .. } => "info",
+        _ => "warn",
+    };
+    logging::init(cli.log_format, default_level);
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(dir) = cli.faq {
         config.faq_dir = Some(dir);
@@ -134,6 +147,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import { file } => ledger::import(&config, &file),
         Command::Overdue(args) => ledger::overdue(&config, args),
         Command::Purge(args) => ledger::purge(&config, args),
+        Command::Serve => mail::serve(&config),
+        Command::Sync { once } => mail::sync(&config, once),
         Command::Backup { out } => ledger::backup(&config, &out),
         Command::Discord => discord::discord(&config),
         Command::Web(args) => web::web(&config, args),

@@ -1,8 +1,10 @@
-//! The mail channel. For now: reading untrusted RFC 5322 messages into the channel-neutral
-//! [`crate::inquiry::Message`]; IMAP intake and SMTP sending will live here too.
+//! The mail channel: reading untrusted RFC 5322 messages into the channel-neutral
+//! [`crate::inquiry::Message`], IMAP intake ([`imap`]) and SMTP sending ([`smtp`]).
 
 pub mod html;
+pub mod imap;
 pub mod parse;
+pub mod smtp;
 pub mod text;
 
 pub use parse::{parse, Limits, ParseError};

@@ -299,7 +299,10 @@ impl Pipeline {
                 received_at: summary.received_at,
                 message: message.clone(),
                 route,
-                history: false,
+                // A draft means the acknowledgement step already ran (it comes first) or was
+                // skipped on purpose (history): an inquiry reopened by a follow-up is not
+                // acknowledged again.
+                history: !self.store.drafts(*id).await?.is_empty(),
             };
             self.advance(*id, &message, &summary.classification, &incoming, now)
                 .await?;

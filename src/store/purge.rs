@@ -126,6 +126,14 @@ impl Store {
                  WHERE (payload IS NOT NULL OR last_error IS NOT NULL OR recipient IS NOT NULL) AND inquiry_id IN ({OLD})"
             ),
         ];
+        // Follow-up mails attached to old inquiries (mail channel): their text goes too.
+        sqlx::query(&format!(
+            "UPDATE mail_followups SET from_email = NULL, subject = NULL, body = NULL, message_id = NULL \
+             WHERE body IS NOT NULL AND inquiry_id IN ({OLD})"
+        ))
+        .bind(cut)
+        .execute(&mut *tx)
+        .await?;
         let mut affected = [0_u64; 3];
         for (sql, n) in statements.iter().zip(affected.iter_mut()) {
             *n = sqlx::query(sql)

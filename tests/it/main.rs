@@ -3,6 +3,7 @@
 mod classify;
 mod discord;
 mod ledger;
+mod mail;
 mod operations;
 mod pipeline;
 mod web;

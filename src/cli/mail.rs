@@ -1,0 +1,105 @@
+//! `guichet serve` (every configured channel: mail, Discord, the web dashboard) and `guichet sync --once` (the mail
+//! channel, one pass).
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use super::ledger::{block_on, open};
+use crate::config::Config;
+use crate::pipeline::{Knowledge, Pipeline};
+use crate::service::{self, MailChannel, TaskFactory};
+
+async fn channel(config: &Config) -> anyhow::Result<MailChannel> {
+    let knowledge = Knowledge::load(config).context("loading rules and templates")?;
+    let store = open(config).await?;
+    let pipeline = Pipeline::new(store, knowledge);
+    MailChannel::from_config(config, pipeline)
+        .await
+        .context("mail channel configuration")
+}
+
+/// `guichet serve`: the mail channel when `imap_url` is set, the Discord bot when its token is
+/// set, the web server when accounts or a base URL are configured, all under one shutdown signal.
+pub fn serve(config: &Config) -> anyhow::Result<ExitCode> {
+    let knowledge = Knowledge::load(config).context("loading rules and templates")?;
+    block_on(async {
+        let store = open(config).await?;
+        let pipeline = Pipeline::new(store, knowledge);
+        let mail = match config.mail.imap_url {
+            Some(_) => Some(
+                MailChannel::from_config(config, pipeline.clone())
+                    .await
+                    .context("mail channel configuration")?,
+            ),
+            None => None,
+        };
+        let mut extra: Vec<TaskFactory> = Vec::new();
+        if !config.discord.token.is_empty() {
+            let settings = crate::discord::Settings::from_config(&config.discord)
+                .context("discord configuration")?;
+            let pipeline = pipeline.clone();
+            extra.push(Box::new(move |mut stop| {
+                Box::pin(async move {
+                    let stopped = async move {
+                        let _ = stop.wait_for(|s| *s).await;
+                    };
+                    crate::discord::run(pipeline, settings, stopped)
+                        .await
+                        .map_err(|e| service::ServiceError::Task(format!("discord: {e}")))
+                })
+            }));
+        }
+        if !config.web.users.is_empty() || config.web.base_url.is_some() {
+            let addr: std::net::SocketAddr = config.web.listen.parse().with_context(|| {
+                format!(
+                    "web.listen: `{}` is not an address like 127.0.0.1:8080",
+                    config.web.listen
+                )
+            })?;
+            let state = crate::web::WebState::from_config(config, pipeline.store.clone())
+                .context("web configuration")?;
+            extra.push(Box::new(move |mut stop| {
+                Box::pin(async move {
+                    let stopped = async move {
+                        let _ = stop.wait_for(|s| *s).await;
+                    };
+                    crate::web::serve(state, addr, stopped)
+                        .await
+                        .map_err(|e| service::ServiceError::Task(format!("web: {e}")))
+                })
+            }));
+        }
+        if mail.is_none() && extra.is_empty() {
+            anyhow::bail!(
+                "nothing to serve: set GUICHET_IMAP_URL (mail), GUICHET_DISCORD_TOKEN (Discord) \
+                 and/or web accounts or web.base_url (dashboard)"
+            );
+        }
+        service::serve_with(&pipeline, mail, extra, service::shutdown_signal()).await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+pub fn sync(config: &Config, once: bool) -> anyhow::Result<ExitCode> {
+    if !once {
+        anyhow::bail!("`guichet sync` runs one pass: pass --once (or use `guichet serve`)");
+    }
+    block_on(async {
+        let mail = channel(config).await?;
+        let r = service::sync_once(&mail).await?;
+        println!(
+            "taken in: {} new, {} follow-up(s), {} duplicate(s), {} quarantined, {} too large, {} history; sent: {}, retry later: {}, failed: {}",
+            r.intake.created,
+            r.intake.followups,
+            r.intake.duplicates,
+            r.intake.quarantined,
+            r.intake.too_large,
+            r.intake.history,
+            r.delivered.sent,
+            r.delivered.retried,
+            r.delivered.failed
+        );
+        Ok(ExitCode::SUCCESS)
+    })
+}

@@ -1,0 +1,400 @@
+//! Taking mail in exactly once: each message's identity is `imap:{mailbox}:{UIDVALIDITY}:{UID}`,
+//! the highest UID taken in is remembered per mailbox, and a UIDVALIDITY change starts a resync
+//! that skips what is already known by Message-ID + content hash. One `sync` serves the first
+//! backfill, the catch-up after a reconnection, and each IDLE wake-up.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Duration, Utc};
+use futures::TryStreamExt;
+use sha2::{Digest, Sha256};
+
+use super::{ImapError, ImapSettings, Session};
+use crate::inquiry::{Channel, Message};
+use crate::mail::{parse, Limits};
+use crate::pipeline::{Incoming, Intake as Taken, Pipeline, Route};
+use crate::store::{parse_reference, FollowUp, InquiryId, MailCursor};
+
+/// How intake behaves (from `[mail]` in the config).
+#[derive(Debug, Clone)]
+pub struct IntakeOptions {
+    pub batch_size: u32,
+    pub max_message_bytes: u32,
+    pub history_days: u32,
+    pub sort_keywords: bool,
+    pub sort_folders: BTreeMap<String, String>,
+}
+
+impl IntakeOptions {
+    pub fn from_config(mail: &crate::config::MailConfig) -> IntakeOptions {
+        IntakeOptions {
+            batch_size: mail.batch_size.max(1),
+            max_message_bytes: mail.max_message_bytes,
+            history_days: mail.history_days,
+            sort_keywords: mail.sort_keywords,
+            sort_folders: mail.sort_folders.clone(),
+        }
+    }
+}
+
+/// The mail intake of one mailbox.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    pub pipeline: Pipeline,
+    pub imap: ImapSettings,
+    pub options: IntakeOptions,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub fetched: usize,
+    pub created: usize,
+    pub duplicates: usize,
+    pub followups: usize,
+    pub quarantined: usize,
+    pub too_large: usize,
+    pub history: usize,
+    /// Bytes fetched (a mail above the size limit counts only its headers and beginning).
+    pub bytes: usize,
+}
+
+/// One fetched message.
+struct Fetched {
+    uid: u32,
+    internal: Option<DateTime<Utc>>,
+    size: u32,
+    raw: Vec<u8>,
+    too_large: bool,
+}
+
+impl Intake {
+    /// Takes in everything above the cursor, in batches; the cursor advances after each batch, so
+    /// a restart resumes where it stopped (a replayed message is a no-op by its source key).
+    pub async fn sync(&self, session: &mut Session) -> Result<SyncReport, ImapError> {
+        self.sync_until(session, None).await
+    }
+
+    /// [`Intake::sync`], stopping between batches once `stop` turns true (graceful shutdown
+    /// during a long backfill: the cursor stands after the last complete batch).
+    pub async fn sync_until(
+        &self,
+        session: &mut Session,
+        stop: Option<&tokio::sync::watch::Receiver<bool>>,
+    ) -> Result<SyncReport, ImapError> {
+        let store = &self.pipeline.store;
+        let name = self.imap.mailbox.as_str();
+        let mailbox = session.select(name).await?;
+        let uidvalidity = mailbox
+            .uid_validity
+            .ok_or_else(|| ImapError::NoUidValidity(name.to_string()))?;
+        let now = Utc::now();
+        let mut cursor = match store.mail_cursor(name).await? {
+            Some(c) if c.uidvalidity == uidvalidity => c,
+            Some(c) => {
+                tracing::warn!(
+                    mailbox = name,
+                    old = c.uidvalidity,
+                    new = uidvalidity,
+                    "UIDVALIDITY changed: resync, skipping mail already known by Message-ID and content"
+                );
+                MailCursor {
+                    uidvalidity,
+                    last_uid: 0,
+                    first_started_at: c.first_started_at,
+                }
+            }
+            None => MailCursor {
+                uidvalidity,
+                last_uid: 0,
+                first_started_at: now,
+            },
+        };
+        store.set_mail_cursor(name, &cursor, now).await?;
+        let cutoff = cursor.first_started_at - Duration::days(i64::from(self.options.history_days));
+
+        let mut uids: Vec<u32> = session
+            .uid_search(format!("UID {}:*", cursor.last_uid.saturating_add(1)))
+            .await?
+            .into_iter()
+            .filter(|u| *u > cursor.last_uid)
+            .collect();
+        uids.sort_unstable();
+        let mut report = SyncReport::default();
+        let batch = self.options.batch_size as usize;
+        // A progress display only when there is more than one batch (backfill, long catch-up).
+        let mut progress = (uids.len() > batch).then(|| super::progress::Progress::new(uids.len()));
+        for chunk in uids.chunks(batch) {
+            if stop.is_some_and(|s| *s.borrow()) {
+                tracing::info!(mailbox = name, "stopping between batches");
+                break;
+            }
+            let fetched = self.fetch_batch(session, chunk).await?;
+            for m in fetched {
+                self.take_in(session, m, uidvalidity, cutoff, &mut report)
+                    .await?;
+            }
+            if let Some(last) = chunk.last() {
+                cursor.last_uid = *last;
+                store.set_mail_cursor(name, &cursor, Utc::now()).await?;
+            }
+            if let Some(p) = progress.as_mut() {
+                p.advance(name, chunk.len());
+            }
+        }
+        Ok(report)
+    }
+
+    /// Fetches one batch: sizes first, then whole bodies for normal mail and headers + the
+    /// beginning of the first part for mail above the size limit.
+    async fn fetch_batch(
+        &self,
+        session: &mut Session,
+        uids: &[u32],
+    ) -> Result<Vec<Fetched>, ImapError> {
+        let max = self.options.max_message_bytes;
+        let set = uid_set(uids);
+        let sizes: Vec<(u32, u32)> = session
+            .uid_fetch(&set, "(UID RFC822.SIZE)")
+            .await?
+            .try_filter_map(|f| async move { Ok(f.uid.map(|u| (u, f.size.unwrap_or(0)))) })
+            .try_collect()
+            .await?;
+        let (small, large): (Vec<_>, Vec<_>) = sizes.iter().partition(|(_, s)| *s <= max);
+        let mut out = Vec::with_capacity(sizes.len());
+        if !small.is_empty() {
+            let set = uid_set(&small.iter().map(|(u, _)| *u).collect::<Vec<_>>());
+            let mut stream = session
+                .uid_fetch(&set, "(UID INTERNALDATE RFC822.SIZE BODY.PEEK[])")
+                .await?;
+            while let Some(f) = stream.try_next().await? {
+                let Some(uid) = f.uid else { continue };
+                out.push(Fetched {
+                    uid,
+                    internal: f.internal_date().map(|d| d.with_timezone(&Utc)),
+                    size: f.size.unwrap_or(0),
+                    raw: f.body().unwrap_or_default().to_vec(),
+                    too_large: false,
+                });
+            }
+        }
+        for (uid, size) in large {
+            let query = format!(
+                "(UID INTERNALDATE BODY.PEEK[HEADER] BODY.PEEK[1]<0.{}>)",
+                PREFIX_BYTES
+            );
+            let mut stream = session.uid_fetch(uid.to_string(), &query).await?;
+            while let Some(f) = stream.try_next().await? {
+                let part = async_imap::imap_proto::SectionPath::Part(vec![1], None);
+                let mut raw = f.header().unwrap_or_default().to_vec();
+                raw.extend_from_slice(f.section(&part).unwrap_or_default());
+                out.push(Fetched {
+                    uid,
+                    internal: f.internal_date().map(|d| d.with_timezone(&Utc)),
+                    size,
+                    raw,
+                    too_large: true,
+                });
+            }
+        }
+        out.sort_by_key(|m| m.uid);
+        Ok(out)
+    }
+
+    /// One message: quarantine, duplicate, follow-up, or a new inquiry.
+    async fn take_in(
+        &self,
+        session: &mut Session,
+        m: Fetched,
+        uidvalidity: u32,
+        cutoff: DateTime<Utc>,
+        report: &mut SyncReport,
+    ) -> Result<(), ImapError> {
+        let store = &self.pipeline.store;
+        let now = Utc::now();
+        let key = format!("imap:{}:{}:{}", self.imap.mailbox, uidvalidity, m.uid);
+        let received_at = m.internal.unwrap_or(now);
+        report.fetched += 1;
+        report.bytes += m.raw.len();
+        let mut message = match parse(&m.raw, &Limits::default()) {
+            Ok(message) => message,
+            Err(e) => {
+                tracing::warn!(source = key, error = %e, "mail quarantined");
+                store
+                    .quarantine_mail(&key, received_at, u64::from(m.size), &e.to_string())
+                    .await?;
+                report.quarantined += 1;
+                return Ok(());
+            }
+        };
+        if m.too_large {
+            message.too_large = true;
+            report.too_large += 1;
+        }
+        if !store
+            .mark_mail_seen(&fingerprint(&message, &m.raw), &key)
+            .await?
+        {
+            report.duplicates += 1;
+            return Ok(());
+        }
+        // An automatic reply in the thread (out-of-office to our acknowledgement) reopens nothing.
+        if let Some(id) = self.thread_of(&message).await? {
+            if !self.pipeline.knowledge.faq.classify(&message).automatic {
+                let attached = store
+                    .attach_followup(&FollowUp {
+                        inquiry: id,
+                        source_key: &key,
+                        received_at,
+                        message_id: message.message_id.as_deref(),
+                        from_email: message.from.as_ref().map(|a| a.email.as_str()),
+                        subject: &message.subject,
+                        body: &message.body,
+                    })
+                    .await?;
+                if attached {
+                    store
+                        .reopen(id, received_at, serde_json::json!({ "source": key }))
+                        .await?;
+                    report.followups += 1;
+                } else {
+                    report.duplicates += 1;
+                }
+                return Ok(());
+            }
+        }
+        let history = received_at < cutoff;
+        let incoming = Incoming {
+            channel: Channel::Mail,
+            source_key: key,
+            received_at,
+            route: Route::mail(&message),
+            message,
+            history,
+        };
+        match self.pipeline.ingest(&incoming, now).await? {
+            Taken::Created { .. } => {
+                report.created += 1;
+                report.history += usize::from(history);
+                self.sort(session, m.uid, &incoming.message).await;
+            }
+            Taken::Duplicate { .. } => report.duplicates += 1,
+        }
+        Ok(())
+    }
+
+    /// The inquiry a mail continues: a Message-ID we sent or took in among In-Reply-To and
+    /// References, else a `[VSGP-YYYY-NNNNNN]` reference in the subject.
+    async fn thread_of(&self, message: &Message) -> Result<Option<InquiryId>, ImapError> {
+        let store = &self.pipeline.store;
+        for id in message
+            .in_reply_to
+            .iter()
+            .chain(message.references.iter().rev())
+        {
+            for candidate in [id.clone(), format!("<{}>", id.trim_matches(['<', '>']))] {
+                if let Some(found) = store.inquiry_by_message_id(&candidate).await? {
+                    return Ok(Some(found));
+                }
+            }
+        }
+        static REF: OnceLock<Option<regex::Regex>> = OnceLock::new();
+        let re = REF.get_or_init(|| regex::Regex::new(r"\[([A-Za-z]+-\d{4}-\d{6,})\]").ok());
+        if let Some(caps) = re.as_ref().and_then(|re| re.captures(&message.subject)) {
+            if let Some(id) = caps.get(1).and_then(|m| parse_reference(m.as_str())) {
+                if store.inquiry_exists(id).await? {
+                    return Ok(Some(id));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Optional server-side sorting: a keyword per kind, and/or a MOVE to the kind's folder.
+    /// Failures are logged, never fatal (the inquiry is recorded already).
+    async fn sort(&self, session: &mut Session, uid: u32, message: &Message) {
+        let o = &self.options;
+        if !o.sort_keywords && o.sort_folders.is_empty() {
+            return;
+        }
+        let c = self.pipeline.knowledge.faq.classify(message);
+        let kind = if c.automatic {
+            "automatic"
+        } else {
+            c.kind.as_str()
+        };
+        if o.sort_keywords {
+            let flags = format!("+FLAGS (guichet-{kind})");
+            if let Err(e) = drain(session.uid_store(uid.to_string(), &flags).await).await {
+                tracing::warn!(uid, error = %e, "keyword not set");
+            }
+        }
+        if let Some(folder) = o.sort_folders.get(kind) {
+            if let Err(e) = session.uid_mv(uid.to_string(), folder).await {
+                tracing::warn!(uid, folder, error = %e, "move failed");
+            }
+        }
+    }
+}
+
+/// Bytes of the first part read from a mail above the size limit.
+const PREFIX_BYTES: u32 = 256 * 1024;
+
+/// Message-ID + content hash: the same mail under a new UIDVALIDITY has the same fingerprint.
+fn fingerprint(message: &Message, raw: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(message.message_id.as_deref().unwrap_or("").as_bytes());
+    h.update(b"\n");
+    h.update(Sha256::digest(raw));
+    hex::encode(h.finalize())
+}
+
+/// Drains a STORE response stream.
+async fn drain<S, T>(
+    stream: Result<S, async_imap::error::Error>,
+) -> Result<(), async_imap::error::Error>
+where
+    S: futures::Stream<Item = Result<T, async_imap::error::Error>>,
+{
+    let stream = stream?;
+    futures::pin_mut!(stream);
+    while stream.try_next().await?.is_some() {}
+    Ok(())
+}
+
+/// A compact UID set: `1:5,8,10:12`.
+pub fn uid_set(uids: &[u32]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < uids.len() {
+        let start = uids[i];
+        let mut end = start;
+        while i + 1 < uids.len() && uids[i + 1] == end + 1 {
+            i += 1;
+            end = uids[i];
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if start == end {
+            out.push_str(&start.to_string());
+        } else {
+            out.push_str(&format!("{start}:{end}"));
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uid_set;
+
+    #[test]
+    fn uid_sets_are_compact_ranges() {
+        assert_eq!(uid_set(&[1, 2, 3, 5, 7, 8]), "1:3,5,7:8");
+        assert_eq!(uid_set(&[4]), "4");
+        assert_eq!(uid_set(&[]), "");
+    }
+}

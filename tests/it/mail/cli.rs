@@ -1,0 +1,126 @@
+//! The commands: `guichet sync --once` configured only by environment variables, and `guichet
+//! serve` stopping cleanly on SIGTERM; the password never shows in their output.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::support::{append, mail, messages, MailServers, CITIZEN, PASSWORD, SHARED};
+
+fn guichet(servers: &MailServers, data: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_guichet"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GUICHET_DATA_DIR", data)
+        .env("GUICHET_FROM", SHARED)
+        .env(
+            "GUICHET_IMAP_URL",
+            format!(
+                "imap://accueil%40example.test@127.0.0.1:{}/INBOX",
+                servers.imap_port
+            ),
+        )
+        .env("GUICHET_IMAP_PASSWORD", PASSWORD)
+        .env(
+            "GUICHET_SMTP_URL",
+            format!("smtp://127.0.0.1:{}", servers.smtp_port),
+        )
+        .env("RUST_LOG", "debug")
+        .env("GUICHET_LOG", "debug");
+    cmd
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_once_from_the_environment_takes_in_and_acknowledges() {
+    let servers = MailServers::start();
+    let mut s = servers.session(SHARED).await;
+    append(
+        &mut s,
+        "INBOX",
+        &mail(
+            1,
+            CITIZEN,
+            "Tarifs piscine",
+            "Bonjour, les tarifs de la piscine ?",
+            "",
+        ),
+        None,
+    )
+    .await;
+    let data = tempfile::tempdir().unwrap();
+    let out = guichet(&servers, data.path())
+        .args(["sync", "--once"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("1 new") && stdout.contains("sent: 1"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(PASSWORD) && !stderr.contains(PASSWORD));
+    let mut c = servers.session(CITIZEN).await;
+    assert_eq!(messages(&mut c, "INBOX").await.len(), 1);
+    let help = Command::new(env!("CARGO_BIN_EXE_guichet"))
+        .args(["serve", "--help"])
+        .env("GUICHET_IMAP_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&help.stdout).contains(PASSWORD));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_takes_mail_in_and_stops_cleanly_on_sigterm() {
+    let servers = MailServers::start();
+    let data = tempfile::tempdir().unwrap();
+    let mut child = guichet(&servers, data.path())
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut s = servers.session(SHARED).await;
+    append(
+        &mut s,
+        "INBOX",
+        &mail(
+            1,
+            CITIZEN,
+            "Horaires",
+            "Bonjour, horaires de la médiathèque ?",
+            "",
+        ),
+        None,
+    )
+    .await;
+    let mut c = servers.session(CITIZEN).await;
+    let start = Instant::now();
+    while messages(&mut c, "INBOX").await.is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no acknowledgement from serve"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(35),
+            "serve did not stop on SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert!(status.success(), "{status:?}\n{stderr}");
+    assert!(!stderr.contains(PASSWORD));
+}
