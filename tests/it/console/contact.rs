@@ -66,7 +66,8 @@ async fn honeypot_too_fast_oversized_and_no_csrf_are_refused() {
     let old = aged(10);
     let fresh = aged(0);
     let long = "a".repeat(5_001);
-    let cases: Vec<(Vec<(&str, &str)>, StatusCode, &str)> = vec![
+    type Case<'a> = (Vec<(&'a str, &'a str)>, StatusCode, &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec![
                 ("csrf", &csrf),
