@@ -156,7 +156,7 @@ impl Store {
 
     /// True when the database answers `SELECT 1`.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        let _: i64 = sqlx::query_scalar("SELECT 1").fetch_one(&self.pool).await?;
+        sqlx::query("SELECT 1").fetch_one(&self.pool).await?;
         Ok(())
     }
 

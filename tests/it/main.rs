@@ -3,7 +3,7 @@
 mod classify;
 mod console;
 mod discord;
-mod ledger;
+pub mod ledger;
 mod mail;
 mod operations;
 mod pipeline;

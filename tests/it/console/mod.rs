@@ -4,6 +4,7 @@
 mod actions;
 mod contact;
 mod ops;
+mod search;
 
 use guichet::store::{InquiryId, Store};
 
