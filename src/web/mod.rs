@@ -1,5 +1,6 @@
 //! The web adapter: the quality staff's dashboard (indicators, satisfaction, overdue list), the
-//! public satisfaction survey (`/avis/{token}`) and transparency page (`/transparence`).
+//! agents' console (`/console`), the public satisfaction survey (`/avis/{token}`), transparency
+//! page (`/transparence`) and contact form (`/contact`), and the health and metrics endpoints.
 //!
 //! [`app`] builds the whole application as one [`Router`] (tests call it without a socket);
 //! [`serve`] runs it until a shutdown signal, as one task of whatever process hosts it.
@@ -13,6 +14,7 @@ mod dashboard;
 mod error;
 mod exports;
 mod login;
+mod manual;
 mod ops;
 mod public;
 mod tables;
@@ -263,10 +265,7 @@ pub fn app(state: WebState) -> Router {
         .route("/transparence.csv", get(public::transparency_csv))
         .route("/console", get(console::queue))
         .route("/console/recherche", get(console::search))
-        .route(
-            "/console/saisie",
-            get(console::manual_form).post(console::manual_submit),
-        )
+        .route("/console/saisie", get(manual::form).post(manual::submit))
         .route("/console/{id}", get(console::inquiry))
         .route("/console/{id}/approuver", post(actions::approve))
         .route("/console/{id}/reaffecter", post(actions::reassign))
