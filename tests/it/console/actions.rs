@@ -23,6 +23,14 @@ async fn anonymous_is_redirected_and_qualite_may_read_but_not_act() {
     let queue = app.get("/console", &jar).await;
     assert_eq!(queue.status, StatusCode::OK, "{}", queue.body);
     assert!(queue.body.contains(&format!("/console/{open}")));
+    // Answered inquiries are not in the queue; filters narrow it.
+    assert!(!queue
+        .body
+        .contains(&format!("/console/{}\"", app.seeded[0].0)));
+    let theatres = app.get("/console?kind=theatre", &jar).await;
+    assert!(theatres.body.contains("Aucune demande à traiter"));
+    let pools = app.get("/console?kind=piscine", &jar).await;
+    assert!(pools.body.contains(&format!("/console/{open}")));
     let page = app.get(&format!("/console/{open}"), &jar).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("Modifier et approuver"));
