@@ -24,6 +24,9 @@ const AGENT: &str = "agent-demo";
 /// The demo dashboard account (quality staff), created in the temporary data directory.
 pub const DEMO_USER: &str = "qualite";
 pub const DEMO_PASSWORD: &str = "demo-qualite";
+/// The demo console account (an agent, who may approve).
+pub const DEMO_AGENT: &str = "agent";
+pub const DEMO_AGENT_PASSWORD: &str = "demo-agent";
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -86,11 +89,18 @@ pub fn demo(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let base = format!("http://127.0.0.1:{}", args.port);
     config.web.base_url = Some(base.clone());
     config.web.secret = None;
-    config.web.users = vec![crate::config::WebUser {
-        name: DEMO_USER.to_string(),
-        role: "qualite".to_string(),
-        hash: crate::web::hash_password(DEMO_PASSWORD)?,
-    }];
+    config.web.users = vec![
+        crate::config::WebUser {
+            name: DEMO_USER.to_string(),
+            role: "qualite".to_string(),
+            hash: crate::web::hash_password(DEMO_PASSWORD)?,
+        },
+        crate::config::WebUser {
+            name: DEMO_AGENT.to_string(),
+            role: "agent".to_string(),
+            hash: crate::web::hash_password(DEMO_AGENT_PASSWORD)?,
+        },
+    ];
     let knowledge = Knowledge::load(&config)?;
     let samples = samples()?;
     println!("guichet demo — données dans {}", dir.display());
@@ -114,6 +124,8 @@ pub fn demo(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
         let state = crate::web::WebState::from_config(&config, store)?;
         let month = chrono::Utc::now().format("%Y-%m");
         println!("\nTableau de bord : {base}/  (identifiant « {DEMO_USER} », mot de passe « {DEMO_PASSWORD} », rôle qualite)");
+        println!("Console         : {base}/console  (identifiant « {DEMO_AGENT} », mot de passe « {DEMO_AGENT_PASSWORD} », rôle agent)");
+        println!("Nous écrire     : {base}/contact");
         println!("Indicateurs     : {base}/indicateurs");
         println!("Transparence    : {base}/transparence?mois={month}");
         if let Some(link) = survey {

@@ -18,6 +18,7 @@ mod read;
 mod rebuild;
 mod record;
 mod report;
+mod search;
 mod survey;
 mod types;
 mod workflow;
@@ -40,6 +41,7 @@ pub use overdue::OverdueItem;
 pub use purge::{parse_retention, PurgeSummary, Retention, RetentionError};
 pub use read::InquirySummary;
 pub use report::{GroupBy, ReportFilter, ReportQuery, ReportRow};
+pub use search::{Found, SearchQuery};
 pub use survey::{SatisfactionRow, SurveyComment, SurveyOutcome, MAX_COMMENT_CHARS};
 pub use types::{
     parse_reference, reference, DraftText, DraftVersion, Event, EventType, InquiryId, NewInquiry,

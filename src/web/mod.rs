@@ -1,15 +1,21 @@
 //! The web adapter: the quality staff's dashboard (indicators, satisfaction, overdue list), the
-//! public satisfaction survey (`/avis/{token}`) and transparency page (`/transparence`).
+//! agents' console (`/console`), the public satisfaction survey (`/avis/{token}`), transparency
+//! page (`/transparence`) and contact form (`/contact`), and the health and metrics endpoints.
 //!
 //! [`app`] builds the whole application as one [`Router`] (tests call it without a socket);
 //! [`serve`] runs it until a shutdown signal, as one task of whatever process hosts it.
 
+mod actions;
 mod auth;
 mod charts;
+mod console;
+mod contact;
 mod dashboard;
 mod error;
 mod exports;
 mod login;
+mod manual;
+mod ops;
 mod public;
 mod tables;
 pub mod transparency;
@@ -30,6 +36,7 @@ use crate::faq::Faq;
 use crate::store::Store;
 
 pub use auth::{hash_password, valid_name, Accounts, AuthError, Role, Session, UnknownRole};
+pub use contact::form_stamp;
 pub use error::AppError;
 pub use transparency::{Transparency, TransparencyRow};
 pub use views::{ViewError, Views};
@@ -47,6 +54,8 @@ pub enum WebError {
     Engagement(#[from] crate::engagement::EngagementError),
     #[error(transparent)]
     Secret(#[from] crate::secret::SecretError),
+    #[error(transparent)]
+    Knowledge(#[from] crate::pipeline::KnowledgeError),
     #[error("web.trusted_proxies: `{0}` is not an IP address")]
     Proxy(String),
     #[error("cannot listen on {addr}: {source}")]
@@ -66,6 +75,10 @@ struct Inner {
     secret: Arc<[u8]>,
     views: Views,
     limiter: auth::LoginLimiter,
+    /// The one flow: the console's decisions, manual entries and the contact form go through it.
+    pipeline: crate::pipeline::Pipeline,
+    contact_limiter: contact::RateLimiter,
+    metrics: ops::HttpMetrics,
     /// `Secure` cookies when the public URL is HTTPS.
     secure: bool,
     trusted_proxies: Vec<std::net::IpAddr>,
@@ -95,6 +108,12 @@ impl WebState {
         Ok(WebState {
             inner: Arc::new(Inner {
                 trusted_proxies,
+                pipeline: crate::pipeline::Pipeline::new(
+                    store.clone(),
+                    crate::pipeline::Knowledge::load(config)?,
+                ),
+                contact_limiter: contact::RateLimiter::default(),
+                metrics: ops::HttpMetrics::default(),
                 store,
                 faq: Faq::load(&Source::faq(config))?,
                 engagements: crate::engagement::Engagements::load(&Source::faq(config))?,
@@ -244,8 +263,24 @@ pub fn app(state: WebState) -> Router {
         )
         .route("/transparence", get(public::transparency))
         .route("/transparence.csv", get(public::transparency_csv))
+        .route("/console", get(console::queue))
+        .route("/console/recherche", get(console::search))
+        .route("/console/saisie", get(manual::form).post(manual::submit))
+        .route("/console/{id}", get(console::inquiry))
+        .route("/console/{id}/approuver", post(actions::approve))
+        .route("/console/{id}/reaffecter", post(actions::reassign))
+        .route("/console/{id}/rejeter", post(actions::reject))
+        .route("/console/{id}/repondu", post(actions::answered))
+        .route("/contact", get(contact::form).post(contact::submit))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::track,
+        ))
         .with_state(state)
 }
 

@@ -32,6 +32,30 @@ pub fn channel_label(channel: &str) -> &str {
     }
 }
 
+/// French label of a workflow status.
+pub fn status_label(status: &str) -> &str {
+    match status {
+        "received" => "Reçue",
+        "drafted" => "Brouillon à valider",
+        "approved" => "Approuvée (envoi en cours)",
+        "sent" => "Réponse envoyée",
+        "rejected" => "Rejetée",
+        "automatic" => "Message automatique",
+        "answered" => "Répondue hors guichet",
+        other => other,
+    }
+}
+
+pub const STATUSES: [&str; 7] = [
+    "received",
+    "drafted",
+    "approved",
+    "sent",
+    "rejected",
+    "automatic",
+    "answered",
+];
+
 /// A web template could not be loaded or rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum ViewError {

@@ -1,9 +1,10 @@
 //! One integration-test binary: each module drives the real library or binary.
 
 mod classify;
+mod console;
 mod discord;
-mod ledger;
+pub mod ledger;
 mod mail;
 mod operations;
 mod pipeline;
-mod web;
+pub mod web;

@@ -379,5 +379,64 @@ async fn the_demo_in_a_real_browser() {
         .eval("document.querySelector('table[aria-labelledby=satisfaction]').innerText")
         .await;
     assert!(table.as_str().is_some_and(|t| t.contains('5')), "{table}");
+
+    // 8. A citizen writes through the contact form (after the minimum fill time).
+    cdp.goto(&format!("{base}/contact")).await;
+    cdp.wait_for("document.querySelector('#message')").await;
+    cdp.eval(
+        "document.querySelector('#nom').value = 'Léon Navigateur'; \
+         document.querySelector('#courriel').value = 'leon.navigateur@example.org'; \
+         document.querySelector('#message').value = 'Bonjour, quels sont les horaires de la piscine ?'; true",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(3200)).await;
+    cdp.eval("document.querySelector('main form button[type=submit]').click(); true")
+        .await;
+    cdp.wait_for("document.querySelector('#reference')").await;
+    let reference = cdp
+        .eval("document.querySelector('#reference').innerText")
+        .await;
+    assert!(
+        reference.as_str().is_some_and(|r| r.starts_with("VSGP-")),
+        "{reference}"
+    );
+    cdp.screenshot(&shots, "contact.png").await;
+
+    // 9. An agent approves an open inquiry from the console, with an edited text.
+    cdp.goto(&format!("{base}/indicateurs")).await;
+    cdp.wait_for("document.querySelector('header form button')")
+        .await;
+    cdp.eval("document.querySelector('header form button').click(); true")
+        .await;
+    cdp.wait_for("location.pathname === '/connexion' && document.querySelector('#password')")
+        .await;
+    cdp.eval(
+        "document.querySelector('#name').value = 'agent'; \
+         document.querySelector('#password').value = 'demo-agent'; \
+         document.querySelector('main form button[type=submit]').click(); true",
+    )
+    .await;
+    cdp.wait_for("location.pathname !== '/connexion'").await;
+    cdp.goto(&format!("{base}/console")).await;
+    cdp.wait_for("document.querySelector('main tbody th a')")
+        .await;
+    cdp.eval("document.querySelector('main tbody th a').click(); true")
+        .await;
+    cdp.wait_for("document.querySelector('#texte')").await;
+    cdp.eval(
+        "document.querySelector('#texte').value = 'Bonjour,\\nvoici notre réponse (test navigateur).\\nCordialement'; \
+         document.querySelector('#texte').form.querySelector('button').click(); true",
+    )
+    .await;
+    cdp.wait_for("document.querySelector('#message') && document.querySelector('#etat')")
+        .await;
+    let state = cdp.eval("document.querySelector('#etat').innerText").await;
+    assert!(
+        state
+            .as_str()
+            .is_some_and(|s| s.contains("Approuvée") || s.contains("envoyée")),
+        "{state}"
+    );
+    cdp.screenshot(&shots, "console.png").await;
     drop(demo);
 }

@@ -6,6 +6,6 @@ mod browser;
 mod cli;
 mod routes;
 mod store;
-mod support;
+pub mod support;
 mod survey;
 mod transparency;

@@ -1,0 +1,386 @@
+//! The agents' console, read side: the approval queue, one inquiry with its history and drafts,
+//! and the search form.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::views::{channel_label, kind_label, status_label, STATUSES};
+use super::{AppError, Role, Session, WebState};
+use crate::inquiry::Kind;
+use crate::store::{parse_reference, Found, InquiryId, SearchQuery, StoreError};
+
+/// Longest text accepted in console forms (characters).
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
+/// Any logged-in role may read the console.
+pub(super) fn reader(st: &WebState, headers: &HeaderMap) -> Result<Session, AppError> {
+    st.require(headers, |_| true)
+}
+
+/// Only agents and administrators act.
+pub(super) fn acts(role: Role) -> bool {
+    matches!(role, Role::Agent | Role::Admin)
+}
+
+/// The actor written in the ledger for a web decision.
+pub(super) fn actor(session: &Session) -> String {
+    format!("web:{}", session.name)
+}
+
+pub(super) fn paris_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Paris).format("%d/%m/%Y %H:%M").to_string()
+}
+
+fn facility_name(st: &WebState, id: &str) -> String {
+    st.faq()
+        .catalogue
+        .facility_by_str(id)
+        .map(|f| f.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// Options of a facility `<select>`, the chosen one marked.
+pub(super) fn facility_options(st: &WebState, chosen: &str) -> Vec<Value> {
+    st.faq()
+        .catalogue
+        .facilities
+        .iter()
+        .map(|f| json!({ "value": f.id.as_str(), "label": f.name, "selected": f.id.as_str() == chosen }))
+        .collect()
+}
+
+fn kind_options(chosen: &str) -> Vec<Value> {
+    Kind::ALL
+        .iter()
+        .map(|k| json!({ "value": k.as_str(), "label": kind_label(k.as_str()), "selected": k.as_str() == chosen }))
+        .collect()
+}
+
+fn rows(st: &WebState, found: &[Found]) -> Vec<Value> {
+    found
+        .iter()
+        .map(|f| {
+            json!({
+                "id": f.id.0,
+                "reference": f.reference,
+                "channel": channel_label(&f.channel),
+                "status": status_label(&f.status),
+                "kind": kind_label(&f.kind),
+                "facility": if f.facility.is_empty() { String::new() } else { facility_name(st, &f.facility) },
+                "received": paris_time(f.received_at),
+                "deadline": f.deadline.clone().unwrap_or_default(),
+                "subject": f.subject,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct QueueQuery {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    facility: String,
+}
+
+/// `/console`: open inquiries, soonest deadline first.
+pub async fn queue(
+    State(st): State<WebState>,
+    headers: HeaderMap,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, AppError> {
+    let session = reader(&st, &headers)?;
+    let found = st
+        .store()
+        .search(&SearchQuery {
+            kind: Some(q.kind.clone()),
+            facility: Some(q.facility.clone()),
+            statuses: vec!["received".into(), "drafted".into()],
+            by_deadline: true,
+            limit: 500,
+            ..SearchQuery::default()
+        })
+        .await?;
+    st.page(
+        &headers,
+        Some(&session),
+        "Console : demandes à traiter",
+        "web/console",
+        json!({
+            "rows": rows(&st, &found),
+            "count": found.len(),
+            "kinds": kind_options(&q.kind),
+            "facilities": facility_options(&st, &q.facility),
+            "can_act": acts(session.role),
+        }),
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchForm {
+    #[serde(default)]
+    adresse: String,
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    texte: String,
+    #[serde(default)]
+    etablissement: String,
+    #[serde(default)]
+    statut: String,
+    #[serde(default)]
+    du: String,
+    #[serde(default)]
+    au: String,
+}
+
+fn paris_midnight(date: &str) -> Option<DateTime<Utc>> {
+    let d = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
+    Paris
+        .from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// `/console/recherche`: by address, reference, text, facility, status, period.
+pub async fn search(
+    State(st): State<WebState>,
+    headers: HeaderMap,
+    Query(f): Query<SearchForm>,
+) -> Result<Response, AppError> {
+    let session = reader(&st, &headers)?;
+    let reference = f
+        .reference
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let asked = [
+        &f.adresse,
+        &f.reference,
+        &f.texte,
+        &f.etablissement,
+        &f.statut,
+        &f.du,
+        &f.au,
+    ]
+    .iter()
+    .any(|v| !v.trim().is_empty());
+    let mut error = None;
+    let id = if reference.is_empty() {
+        None
+    } else {
+        let id = parse_reference(reference);
+        if id.is_none() {
+            error = Some("Référence invalide : utilisez la forme VSGP-2026-000042.");
+        }
+        id
+    };
+    let found = if asked && error.is_none() {
+        st.store()
+            .search(&SearchQuery {
+                address: Some(f.adresse.chars().take(200).collect()),
+                id,
+                text: Some(f.texte.chars().take(200).collect()),
+                facility: Some(f.etablissement.clone()),
+                statuses: STATUSES
+                    .iter()
+                    .filter(|s| **s == f.statut)
+                    .map(|s| s.to_string())
+                    .collect(),
+                from: paris_midnight(&f.du),
+                to: paris_midnight(&f.au).map(|t| t + chrono::Duration::days(1)),
+                limit: 200,
+                ..SearchQuery::default()
+            })
+            .await?
+    } else {
+        Vec::new()
+    };
+    let statuses: Vec<Value> = STATUSES
+        .iter()
+        .map(|s| json!({ "value": s, "label": status_label(s), "selected": *s == f.statut }))
+        .collect();
+    st.page(
+        &headers,
+        Some(&session),
+        "Console : recherche",
+        "web/search",
+        json!({
+            "asked": asked,
+            "error": error,
+            "rows": rows(&st, &found),
+            "count": found.len(),
+            "adresse": f.adresse,
+            "reference": f.reference,
+            "texte": f.texte,
+            "du": f.du,
+            "au": f.au,
+            "statuses": statuses,
+            "facilities": facility_options(&st, &f.etablissement),
+        }),
+    )
+}
+
+/// A message shown at the top of the inquiry page.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Notice {
+    pub error: bool,
+    pub text: String,
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    fait: String,
+}
+
+/// `/console/{id}`: the inquiry, its history, its drafts and the actions.
+pub async fn inquiry(
+    State(st): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, AppError> {
+    let session = reader(&st, &headers)?;
+    let done = match q.fait.as_str() {
+        "approuve" => "Réponse approuvée : elle part avec le prochain envoi.",
+        "reaffecte" => "Demande réaffectée : un nouveau brouillon a été préparé.",
+        "rejete" => "Demande rejetée.",
+        "repondu" => "Réponse hors guichet enregistrée.",
+        "saisi" => "Demande enregistrée.",
+        _ => "",
+    };
+    let notice = (!done.is_empty()).then(|| Notice {
+        error: false,
+        text: done.to_string(),
+        items: vec![],
+    });
+    inquiry_page(
+        &st,
+        &headers,
+        &session,
+        InquiryId(id),
+        notice,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Renders the inquiry page (also after a refused action, with its message and the agent's text).
+pub(super) async fn inquiry_page(
+    st: &WebState,
+    headers: &HeaderMap,
+    session: &Session,
+    id: InquiryId,
+    notice: Option<Notice>,
+    edited: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let summary = match st.store().summary(id).await {
+        Err(StoreError::NotFound(_)) => return Err(AppError::NotFound),
+        other => other?,
+    };
+    let message = st.store().message(id).await?.unwrap_or_default();
+    let events = st.store().events(id).await?;
+    let drafts = st.store().drafts(id).await?;
+    let standing = st.store().standing(id).await?;
+    let latest = drafts
+        .iter()
+        .rev()
+        .find_map(|d| d.draft.as_ref().map(|t| t.text.clone()))
+        .unwrap_or_default();
+    let c = &summary.classification;
+    let facility = c
+        .facility
+        .as_ref()
+        .map(|f| f.as_str().to_string())
+        .unwrap_or_default();
+    let attachments: Vec<Value> = message
+        .attachments
+        .iter()
+        .map(|a| {
+            json!({
+                "name": a.filename.clone().unwrap_or_else(|| "(sans nom)".to_string()),
+                "type": a.content_type,
+                "size": human_size(a.size),
+            })
+        })
+        .collect();
+    let events: Vec<Value> = events
+        .iter()
+        .map(|e| {
+            json!({
+                "at": paris_time(e.at),
+                "actor": e.actor,
+                "event": e.event.as_str(),
+                "detail": if e.detail.is_null() { String::new() } else { e.detail.to_string() },
+            })
+        })
+        .collect();
+    let versions: Vec<Value> = drafts
+        .iter()
+        .rev()
+        .map(|d| {
+            json!({
+                "version": d.version,
+                "author": d.author,
+                "at": paris_time(d.created_at),
+                "subject": d.draft.as_ref().map(|t| t.subject.clone()).unwrap_or_default(),
+                "text": d.draft.as_ref().map(|t| t.text.clone()).unwrap_or_else(|| "(effacé)".to_string()),
+            })
+        })
+        .collect();
+    let open = summary.status.is_open();
+    let notice = notice.map(|n| json!({ "error": n.error, "text": n.text, "items": n.items }));
+    let mut response = st.page(
+        headers,
+        Some(session),
+        &format!("Demande {}", summary.reference),
+        "web/inquiry",
+        json!({
+            "id": id.0,
+            "reference": summary.reference,
+            "channel": channel_label(summary.channel.as_str()),
+            "received": paris_time(summary.received_at),
+            "status": status_label(summary.status.as_str()),
+            "decided_by": standing.decided_by.unwrap_or_default(),
+            "kind": kind_label(c.kind.as_str()),
+            "facility": if facility.is_empty() { String::new() } else { facility_name(st, &facility) },
+            "topic": c.topic.as_str(),
+            "from_name": message.from.as_ref().and_then(|a| a.name.clone()).unwrap_or_default(),
+            "from_email": message.from.as_ref().map(|a| a.email.clone()).unwrap_or_default(),
+            "subject": message.subject,
+            "body": message.body,
+            "html": message.html.as_deref().map(crate::mail::html::sanitize),
+            "attachments": attachments,
+            "events": events,
+            "drafts": versions,
+            "text": edited.unwrap_or(&latest),
+            "has_draft": !latest.is_empty(),
+            "open": open,
+            "can_act": open && acts(session.role),
+            "kinds": kind_options(""),
+            "facilities": facility_options(st, &facility),
+            "notice": notice,
+        }),
+    )?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+fn human_size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} Mo", bytes as f64 / (1024.0 * 1024.0))
+    } else if bytes >= 1024 {
+        format!("{} ko", bytes / 1024)
+    } else {
+        format!("{bytes} octets")
+    }
+}
