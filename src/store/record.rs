@@ -55,6 +55,10 @@ impl Store {
         upsert_classification(&mut tx, id, new.classification, new.received_at).await?;
         let mut detail = classification_detail(new.classification);
         detail["channel"] = json!(new.channel.as_str());
+        if new.message.too_large {
+            // Above the size limit: only headers and the beginning were read; agents must know.
+            detail["too_large"] = json!(true);
+        }
         let at = new.received_at;
         self.append_in(&mut tx, id, EventType::Received, "guichet", at, &detail)
             .await?;

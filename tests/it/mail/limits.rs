@@ -39,6 +39,22 @@ async fn a_30_mb_mail_is_flagged_too_large_and_not_loaded_whole() {
         .unwrap()
         .unwrap();
     assert!(message.body.contains("photos du bassin"));
+    let events = channel
+        .intake
+        .pipeline
+        .store
+        .events(guichet::store::InquiryId(1))
+        .await
+        .unwrap();
+    let received = events
+        .iter()
+        .find(|e| e.event == guichet::store::EventType::Received)
+        .expect("received event");
+    assert_eq!(
+        received.detail["too_large"],
+        serde_json::json!(true),
+        "{received:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
