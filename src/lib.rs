@@ -2,7 +2,8 @@
 //! data, drafts consistent templated replies, and logs every timestamp for the Qualivilles indicators.
 //!
 //! Pure domain code (`inquiry`, `faq`, `draft`, `calendar`, `engagement`, `indicators`) takes values
-//! and returns values; adapters named after the outside system (`mail`, `store`) do the I/O.
+//! and returns values; `pipeline` is the one flow every channel goes through; adapters named after
+//! the outside system (`mail`, `discord`, `web`, `store`) do the I/O, and `service` runs them.
 
 pub mod assets;
 pub mod calendar;

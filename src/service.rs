@@ -99,6 +99,26 @@ pub async fn serve(
     serve_with(&pipeline, Some(mail), Vec::new(), shutdown).await
 }
 
+/// A task factory for a component that runs until a shutdown future completes (the Discord bot,
+/// the web server): the shutdown flag becomes that future, and its error is named after `what`.
+pub fn until_shutdown<F, Fut, E>(what: &'static str, run: F) -> TaskFactory
+where
+    F: FnOnce(std::pin::Pin<Box<dyn Future<Output = ()> + Send>>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(), E>> + Send + 'static,
+    E: std::fmt::Display,
+{
+    Box::new(move |mut stop: watch::Receiver<bool>| {
+        let stopped: std::pin::Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(async move {
+            let _ = stop.wait_for(|s| *s).await;
+        });
+        Box::pin(async move {
+            run(stopped)
+                .await
+                .map_err(|e| ServiceError::Task(format!("{what}: {e}")))
+        })
+    })
+}
+
 /// Runs every channel task until `shutdown` completes (or one task fails), then lets them finish
 /// their current unit (a message being taken in, a job being sent) within a grace period; what is
 /// still running then is abandoned safely (a claimed job's lease expires and it is retried, a

@@ -8,13 +8,13 @@ use anyhow::Context;
 use serde_json::json;
 
 use crate::assets::Source;
-use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::draft::{AckInput, Drafter, ReplyInput};
 use crate::engagement::Engagements;
 use crate::faq::Faq;
-use crate::inquiry::{Channel, Message};
+use crate::inquiry::{Channel, Classification, Message};
 use crate::mail;
+use crate::pipeline::Knowledge;
 
 /// Reads one input as a message: RFC 5322 mail, or with `chat` a UTF-8 chat message.
 pub fn read_message(path: &Path, chat: bool) -> anyhow::Result<Message> {
@@ -129,23 +129,25 @@ pub fn faq_test(config: &Config) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Everything the drafting commands need, loaded once.
-pub struct Kit {
-    pub faq: Faq,
-    pub drafter: Drafter,
-    pub engagements: Engagements,
-    pub calendar: Calendar,
-}
-
-impl Kit {
-    pub fn load(config: &Config) -> anyhow::Result<Kit> {
-        Ok(Kit {
-            faq: load_faq(config)?,
-            drafter: Drafter::load(&Source::templates(config), &config.territory)?,
-            engagements: Engagements::load(&Source::faq(config))?,
-            calendar: Calendar::new(config.calendar.whit_monday_worked),
-        })
+/// Loads the rules and templates, reads and classifies one input. `None` (after saying so) for
+/// automatic mail, which gets neither a draft nor an acknowledgement.
+fn classified(
+    config: &Config,
+    chat: bool,
+    file: &Path,
+    never: &str,
+) -> anyhow::Result<Option<(Knowledge, Message, Classification)>> {
+    let knowledge = Knowledge::load(config)?;
+    let message = read_message(file, chat)?;
+    let c = knowledge.faq.classify(&message);
+    if c.automatic {
+        println!(
+            "Message automatique ({}) : {never}.",
+            c.automatic_reason.as_deref().unwrap_or("?")
+        );
+        return Ok(None);
     }
+    Ok(Some((knowledge, message, c)))
 }
 
 fn channel_of(chat: bool) -> Channel {
@@ -157,17 +159,12 @@ fn channel_of(chat: bool) -> Channel {
 }
 
 pub fn draft(config: &Config, chat: bool, file: &Path) -> anyhow::Result<ExitCode> {
-    let kit = Kit::load(config)?;
-    let message = read_message(file, chat)?;
-    let c = kit.faq.classify(&message);
-    let channel = channel_of(chat);
-    if c.automatic {
-        println!(
-            "Message automatique ({}) : aucune réponse ne sera proposée.",
-            c.automatic_reason.as_deref().unwrap_or("?")
-        );
+    let Some((kit, message, c)) =
+        classified(config, chat, file, "aucune réponse ne sera proposée")?
+    else {
         return Ok(ExitCode::SUCCESS);
-    }
+    };
+    let channel = channel_of(chat);
     let input = ReplyInput {
         message: &message,
         classification: &c,
@@ -189,17 +186,11 @@ pub fn draft(config: &Config, chat: bool, file: &Path) -> anyhow::Result<ExitCod
 }
 
 pub fn acknowledge(config: &Config, chat: bool, file: &Path) -> anyhow::Result<ExitCode> {
-    let kit = Kit::load(config)?;
-    let message = read_message(file, chat)?;
-    let c = kit.faq.classify(&message);
-    let channel = channel_of(chat);
-    if c.automatic {
-        println!(
-            "Message automatique ({}) : jamais d'accusé de réception.",
-            c.automatic_reason.as_deref().unwrap_or("?")
-        );
+    let Some((kit, message, c)) = classified(config, chat, file, "jamais d'accusé de réception")?
+    else {
         return Ok(ExitCode::SUCCESS);
-    }
+    };
+    let channel = channel_of(chat);
     let now = chrono::Utc::now();
     let days = kit.engagements.answer_days(channel, c.kind, c.topic);
     let input = AckInput {

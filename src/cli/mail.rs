@@ -39,15 +39,8 @@ pub fn serve(config: &Config) -> anyhow::Result<ExitCode> {
             let settings = crate::discord::Settings::from_config(&config.discord)
                 .context("discord configuration")?;
             let pipeline = pipeline.clone();
-            extra.push(Box::new(move |mut stop| {
-                Box::pin(async move {
-                    let stopped = async move {
-                        let _ = stop.wait_for(|s| *s).await;
-                    };
-                    crate::discord::run(pipeline, settings, stopped)
-                        .await
-                        .map_err(|e| service::ServiceError::Task(format!("discord: {e}")))
-                })
+            extra.push(service::until_shutdown("discord", move |stopped| {
+                crate::discord::run(pipeline, settings, stopped)
             }));
         }
         if !config.web.users.is_empty() || config.web.base_url.is_some() {
@@ -59,15 +52,8 @@ pub fn serve(config: &Config) -> anyhow::Result<ExitCode> {
             })?;
             let state = crate::web::WebState::from_config(config, pipeline.store.clone())
                 .context("web configuration")?;
-            extra.push(Box::new(move |mut stop| {
-                Box::pin(async move {
-                    let stopped = async move {
-                        let _ = stop.wait_for(|s| *s).await;
-                    };
-                    crate::web::serve(state, addr, stopped)
-                        .await
-                        .map_err(|e| service::ServiceError::Task(format!("web: {e}")))
-                })
+            extra.push(service::until_shutdown("web", move |stopped| {
+                crate::web::serve(state, addr, stopped)
             }));
         }
         if mail.is_none() && extra.is_empty() {

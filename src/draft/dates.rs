@@ -46,6 +46,15 @@ const DAYS: [&str; 7] = [
     "Sunday",
 ];
 
+/// The month's name ("octobre", "October") for a 0-based month.
+pub fn month_name(month0: u32, lang: Lang) -> &'static str {
+    let i = (month0 as usize).min(11);
+    match lang {
+        Lang::Fr => MOIS[i],
+        Lang::En => MONTHS[i],
+    }
+}
+
 /// "9 octobre 2023" (French, with "1er" for the first of the month) or "9 October 2023".
 pub fn long_date(date: NaiveDate, lang: Lang) -> String {
     let month = date.month0() as usize;

@@ -57,21 +57,6 @@ pub fn engagement_lines(e: &Engagements) -> Vec<String> {
     lines
 }
 
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
 /// The first and last day of a `YYYY-MM` month.
 pub fn month_bounds(month: &str) -> Option<(NaiveDate, NaiveDate)> {
     let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d").ok()?;
@@ -81,7 +66,11 @@ pub fn month_bounds(month: &str) -> Option<(NaiveDate, NaiveDate)> {
 
 /// "mars 2026".
 pub fn month_label(first: NaiveDate) -> String {
-    format!("{} {}", MONTHS[first.month0() as usize], first.year())
+    format!(
+        "{} {}",
+        crate::draft::dates::month_name(first.month0(), crate::inquiry::Lang::Fr),
+        first.year()
+    )
 }
 
 /// The month before the one of `today`, `YYYY-MM` (the last complete month).
