@@ -9,7 +9,7 @@ mod backup;
 mod dialect;
 mod followup;
 mod import;
-mod lease;
+mod lock;
 mod mail;
 mod outbox;
 mod overdue;
@@ -36,6 +36,7 @@ use crate::engagement::Engagements;
 pub use dialect::Backend;
 pub use followup::Followup;
 pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
+pub use lock::NamedLock;
 pub use mail::{FollowUp, MailCursor};
 pub use outbox::{
     claim_token, DiscordAck, DiscordPost, DiscordReply, Job, JobKind, MailMessage, NewJob, Payload,
@@ -60,6 +61,11 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("cannot create directory {path}: {source}")]
     CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot lock {path}: {source}")]
+    Lock {
         path: PathBuf,
         source: std::io::Error,
     },
