@@ -7,6 +7,7 @@
 
 pub mod assets;
 pub mod calendar;
+pub mod clean;
 pub mod cli;
 pub mod config;
 pub mod discord;

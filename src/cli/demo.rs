@@ -11,11 +11,13 @@ use chrono::{DateTime, Duration, Utc};
 use clap::Args;
 use include_dir::{include_dir, Dir};
 
-use super::ledger::{block_on, open, render};
+use super::ledger::{block_on, open};
 use crate::config::Config;
-use crate::inquiry::{Channel, Message};
+use crate::indicators::render;
+use crate::indicators::{GroupBy, ReportQuery};
+use crate::inquiry::InquiryId;
+use crate::inquiry::{Actor, Channel, Message, RejectReason};
 use crate::pipeline::{deliver_due, FileTransport, Incoming, Intake, Knowledge, Pipeline, Route};
-use crate::store::{GroupBy, InquiryId, ReportQuery};
 
 static EXAMPLES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/examples");
 
@@ -132,7 +134,7 @@ pub fn demo(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
             println!("Avis (exemple)  : {link}");
         }
         println!("Ctrl-C pour arrêter.");
-        crate::web::serve_on(state, listener, super::web::shutdown_signal()).await?;
+        crate::web::serve_on(state, listener, crate::service::shutdown_signal()).await?;
         println!("\nArrêté.");
         Ok(())
     })?;
@@ -248,7 +250,9 @@ async fn run(
             continue;
         }
         if i % 11 == 5 {
-            pipeline.reject(*id, AGENT, "doublon", at).await?;
+            pipeline
+                .reject(*id, &Actor::from(AGENT), RejectReason::Doublon, at)
+                .await?;
             continue;
         }
         let latest = store
@@ -260,7 +264,9 @@ async fn run(
         let Some(latest) = latest else { continue };
         let filled = fill_markers(&latest.text);
         let edited = (filled != latest.text).then_some(filled.as_str());
-        pipeline.approve(*id, AGENT, edited, at).await?;
+        pipeline
+            .approve(*id, &Actor::from(AGENT), edited, at)
+            .await?;
         deliver_due(&store, &mail, at + Duration::minutes(2)).await?;
         deliver_due(&store, &chat, at + Duration::minutes(2)).await?;
         approved += 1;

@@ -1,5 +1,5 @@
 //! `guichet discord`: runs only the Discord bot (gateway, agents' posts, outbox for `discord`
-//! jobs, reminders) until Ctrl-C; `guichet serve` adds the same task beside the others.
+//! jobs, reminders) until SIGINT or SIGTERM; `guichet serve` adds the same task beside the others.
 
 use std::process::ExitCode;
 
@@ -11,12 +11,6 @@ use crate::discord::Settings;
 use crate::pipeline::{Knowledge, Pipeline};
 
 pub fn discord(config: &Config) -> anyhow::Result<ExitCode> {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,serenity=warn")),
-        )
-        .try_init();
     let settings = Settings::from_config(&config.discord)?;
     let knowledge = Knowledge::load(config)?;
     block_on(async move {
@@ -27,7 +21,7 @@ pub fn discord(config: &Config) -> anyhow::Result<ExitCode> {
             tracing::info!(resumed, "inquiries left half-done were advanced");
         }
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+            crate::service::shutdown_signal().await;
             tracing::info!("stopping the Discord bot");
         };
         crate::discord::run(pipeline, settings, shutdown)

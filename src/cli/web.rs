@@ -43,28 +43,6 @@ pub struct PublishArgs {
     pub out: PathBuf,
 }
 
-/// Resolves when Ctrl-C (or SIGTERM) is received.
-pub(crate) async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
-}
-
 pub fn web(config: &Config, args: WebArgs) -> anyhow::Result<ExitCode> {
     let listen = args.listen.unwrap_or_else(|| config.web.listen.clone());
     let addr: SocketAddr = listen
@@ -77,7 +55,7 @@ pub fn web(config: &Config, args: WebArgs) -> anyhow::Result<ExitCode> {
             eprintln!("attention : aucun compte configuré (guichet user add NOM --role qualite)");
         }
         println!("guichet web : http://{addr}/ (Ctrl-C pour arrêter)");
-        web::serve(state, addr, shutdown_signal()).await?;
+        web::serve(state, addr, crate::service::shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -9,8 +9,8 @@ use serenity::all::{
 
 use super::buttons::{actor, approval_response, ephemeral, has_role, parse_custom_id, refusal};
 use super::{Data, DiscordError};
+use crate::inquiry::{InquiryId, Verb};
 use crate::pipeline::ApproveError;
-use crate::store::InquiryId;
 
 /// Discord's limit for a text input's value.
 const MAX_INPUT: u16 = 4000;
@@ -37,7 +37,7 @@ pub(super) async fn edit_modal(
         .value(text)
         .max_length(MAX_INPUT);
     Ok(CreateInteractionResponse::Modal(
-        CreateModal::new(format!("g:modal:{}", id.0), "Modifier la réponse")
+        CreateModal::new(Verb::Modal.custom_id(id, None), "Modifier la réponse")
             .components(vec![CreateActionRow::InputText(input)]),
     ))
 }
@@ -71,12 +71,16 @@ async fn keep_agent_text(
     else {
         return Ok(None);
     };
-    let draft = crate::store::DraftText {
+    let draft = crate::inquiry::DraftText {
         subject,
         text: text.to_string(),
         html: Some(crate::draft::render::text_to_html(text)),
     };
-    Ok(Some(store.save_draft(id, &draft, &actor(user), now).await?))
+    Ok(Some(
+        store
+            .save_draft(id, &draft, &actor(user).key(), now)
+            .await?,
+    ))
 }
 
 /// The Modifier modal sent back: the edited text is what is approved and sent.
@@ -85,7 +89,7 @@ pub async fn on_modal(
     data: &Data,
     i: &ModalInteraction,
 ) -> Result<(), DiscordError> {
-    let Some(action) = parse_custom_id(&i.data.custom_id).filter(|a| a.verb == "modal") else {
+    let Some(action) = parse_custom_id(&i.data.custom_id).filter(|a| a.verb == Verb::Modal) else {
         return Ok(());
     };
     let user = i.user.id.get();

@@ -161,6 +161,20 @@ impl Drafter {
         Ok(finish(subject, text, name, lang, input.channel))
     }
 
+    /// The short acknowledgement posted under a chat message (no subject line), in the citizen's
+    /// language: `{lang}/acknowledgement-chat`.
+    pub fn chat_acknowledgement(
+        &self,
+        faq: &Faq,
+        input: &AckInput<'_>,
+    ) -> Result<Draft, DraftError> {
+        let lang = input.classification.lang;
+        let data = context::ack_data(faq, &self.territory, input);
+        let name = format!("{lang}/acknowledgement-chat");
+        let text = self.render(&name, &data)?;
+        Ok(finish(String::new(), text, name, lang, input.channel))
+    }
+
     fn render(&self, name: &str, data: &serde_json::Value) -> Result<String, DraftError> {
         self.registry
             .render(name, data)

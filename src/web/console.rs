@@ -11,8 +11,9 @@ use serde_json::{json, Value};
 
 use super::views::{channel_label, kind_label, status_label, STATUSES};
 use super::{AppError, Role, Session, WebState};
-use crate::inquiry::Kind;
-use crate::store::{parse_reference, Found, InquiryId, SearchQuery, StoreError};
+use crate::inquiry::{parse_reference, InquiryId};
+use crate::inquiry::{Actor, Kind};
+use crate::store::{Found, SearchQuery, StoreError};
 
 /// Longest text accepted in console forms (characters).
 pub const MAX_TEXT_CHARS: usize = 20_000;
@@ -28,8 +29,8 @@ pub(super) fn acts(role: Role) -> bool {
 }
 
 /// The actor written in the ledger for a web decision.
-pub(super) fn actor(session: &Session) -> String {
-    format!("web:{}", session.name)
+pub(super) fn actor(session: &Session) -> Actor {
+    Actor::web(&session.name)
 }
 
 pub(super) fn paris_time(t: DateTime<Utc>) -> String {
@@ -318,7 +319,7 @@ pub(super) async fn inquiry_page(
         .map(|e| {
             json!({
                 "at": paris_time(e.at),
-                "actor": e.actor,
+                "actor": Actor::parse(&e.actor).display_name(),
                 "event": e.event.as_str(),
                 "detail": if e.detail.is_null() { String::new() } else { e.detail.to_string() },
             })
@@ -330,7 +331,7 @@ pub(super) async fn inquiry_page(
         .map(|d| {
             json!({
                 "version": d.version,
-                "author": d.author,
+                "author": Actor::parse(&d.author).display_name(),
                 "at": paris_time(d.created_at),
                 "subject": d.draft.as_ref().map(|t| t.subject.clone()).unwrap_or_default(),
                 "text": d.draft.as_ref().map(|t| t.text.clone()).unwrap_or_else(|| "(effacé)".to_string()),
@@ -350,7 +351,7 @@ pub(super) async fn inquiry_page(
             "channel": channel_label(summary.channel.as_str()),
             "received": paris_time(summary.received_at),
             "status": status_label(summary.status.as_str()),
-            "decided_by": standing.decided_by.unwrap_or_default(),
+            "decided_by": standing.decider().map(|a| a.display_name()).unwrap_or_default(),
             "kind": kind_label(c.kind.as_str()),
             "facility": if facility.is_empty() { String::new() } else { facility_name(st, &facility) },
             "topic": c.topic.as_str(),
@@ -358,7 +359,7 @@ pub(super) async fn inquiry_page(
             "from_email": message.from.as_ref().map(|a| a.email.clone()).unwrap_or_default(),
             "subject": message.subject,
             "body": message.body,
-            "html": message.html.as_deref().map(crate::mail::html::sanitize),
+            "html": message.html.as_deref().map(crate::clean::sanitize_html),
             "attachments": attachments,
             "events": events,
             "drafts": versions,

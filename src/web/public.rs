@@ -11,7 +11,8 @@ use serde_json::json;
 
 use super::transparency::{previous_month, recent_months, Transparency};
 use super::{AppError, WebState};
-use crate::store::{InquiryId, StoreError, SurveyOutcome, MAX_COMMENT_CHARS};
+use crate::inquiry::InquiryId;
+use crate::store::{StoreError, SurveyOutcome, MAX_COMMENT_CHARS};
 use crate::survey::verify_survey_token;
 
 fn inquiry(st: &WebState, token: &str) -> Result<InquiryId, AppError> {

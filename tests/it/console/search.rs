@@ -1,7 +1,8 @@
 //! The console's store queries on both engines: search, queue order, ping and counts.
 
+use guichet::inquiry::Status;
 use guichet::inquiry::{Channel, Kind, Topic};
-use guichet::store::{SearchQuery, Status};
+use guichet::store::SearchQuery;
 
 use crate::ledger::support::{classification, on_both_backends, paris, record, TestDb};
 
