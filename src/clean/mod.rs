@@ -16,6 +16,26 @@ pub fn clean_line(s: &str) -> String {
         .join(" ")
 }
 
+/// Lines joined with `\n`, runs of blank lines collapsed to one, leading and trailing blank lines
+/// dropped (each line is taken as given: trim it before).
+pub fn collapse_blank_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    let mut blank = 0;
+    for line in lines {
+        if line.is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.trim().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -23,5 +43,6 @@ mod tests {
     #[test]
     fn header_lines_lose_control_characters_and_extra_spaces() {
         assert_eq!(clean_line("a\r\nBcc: x\t  y"), "a Bcc: x y");
+        assert_eq!(collapse_blank_lines(["", "a", "", "", "b", ""]), "a\n\nb");
     }
 }

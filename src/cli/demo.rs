@@ -11,13 +11,14 @@ use chrono::{DateTime, Duration, Utc};
 use clap::Args;
 use include_dir::{include_dir, Dir};
 
-use super::ledger::{block_on, open};
+use super::ledger::block_on;
 use crate::config::Config;
 use crate::indicators::render;
 use crate::indicators::{GroupBy, ReportQuery};
 use crate::inquiry::InquiryId;
 use crate::inquiry::{Actor, Channel, Message, RejectReason};
 use crate::pipeline::{deliver_due, FileTransport, Incoming, Intake, Knowledge, Pipeline, Route};
+use crate::root::Guichet;
 
 static EXAMPLES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/examples");
 
@@ -103,7 +104,6 @@ pub fn demo(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
             hash: crate::web::hash_password(DEMO_AGENT_PASSWORD)?,
         },
     ];
-    let knowledge = Knowledge::load(&config)?;
     let samples = samples()?;
     println!("guichet demo — données dans {}", dir.display());
     block_on(async {
@@ -118,12 +118,12 @@ pub fn demo(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
                     .with_context(|| format!("cannot listen on {addr} (use --port)"))?,
             )
         };
-        let survey = run(&config, knowledge, &samples, &dir).await?;
+        let guichet = Guichet::from_config(&config).await?;
+        let survey = run(&guichet.pipeline, &samples, &dir).await?;
         let Some(listener) = listener else {
             return Ok(());
         };
-        let store = super::ledger::open(&config).await?;
-        let state = crate::web::WebState::from_config(&config, store)?;
+        let state = guichet.web(&config)?;
         let month = chrono::Utc::now().format("%Y-%m");
         println!("\nTableau de bord : {base}/  (identifiant « {DEMO_USER} », mot de passe « {DEMO_PASSWORD} », rôle qualite)");
         println!("Console         : {base}/console  (identifiant « {DEMO_AGENT} », mot de passe « {DEMO_AGENT_PASSWORD} », rôle agent)");
@@ -171,13 +171,11 @@ async fn answer_surveys(
 }
 
 async fn run(
-    config: &Config,
-    knowledge: Knowledge,
+    pipeline: &Pipeline,
     samples: &[Sample],
     dir: &Path,
 ) -> anyhow::Result<Option<String>> {
-    let store = open(config).await?;
-    let pipeline = Pipeline::new(store.clone(), knowledge);
+    let store = pipeline.store.clone();
     let mail = FileTransport {
         name: "mail".into(),
         dir: dir.join("outbox/mail"),

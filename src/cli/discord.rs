@@ -5,17 +5,15 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use super::ledger::{block_on, open};
+use super::ledger::block_on;
 use crate::config::Config;
-use crate::discord::Settings;
-use crate::pipeline::{Knowledge, Pipeline};
+use crate::root::Guichet;
 
 pub fn discord(config: &Config) -> anyhow::Result<ExitCode> {
-    let settings = Settings::from_config(&config.discord)?;
-    let knowledge = Knowledge::load(config)?;
+    // The settings are checked before anything is opened.
+    let settings = crate::discord::Settings::from_config(&config.discord)?;
     block_on(async move {
-        let store = open(config).await?;
-        let pipeline = Pipeline::new(store, knowledge);
+        let pipeline = Guichet::from_config(config).await?.pipeline;
         let resumed = pipeline.resume(chrono::Utc::now()).await?;
         if resumed > 0 {
             tracing::info!(resumed, "inquiries left half-done were advanced");

@@ -12,7 +12,8 @@ use clap::{Args, Subcommand};
 use super::ledger::{block_on, open};
 use crate::assets::Source;
 use crate::config::Config;
-use crate::web::{self, Role, Transparency, Views, WebState};
+use crate::root::Guichet;
+use crate::web::{self, Role, Transparency, Views};
 
 #[derive(Debug, Args)]
 pub struct WebArgs {
@@ -49,8 +50,7 @@ pub fn web(config: &Config, args: WebArgs) -> anyhow::Result<ExitCode> {
         .parse()
         .with_context(|| format!("--listen: `{listen}` is not an address like 127.0.0.1:8080"))?;
     block_on(async {
-        let store = open(config).await?;
-        let state = WebState::from_config(config, store)?;
+        let state = Guichet::from_config(config).await?.web(config)?;
         if config.web.users.is_empty() {
             eprintln!("attention : aucun compte configuré (guichet user add NOM --role qualite)");
         }

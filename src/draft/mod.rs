@@ -200,21 +200,7 @@ fn finish(subject: String, text: String, template: String, lang: Lang, _channel:
 
 /// Trims trailing spaces and collapses runs of blank lines left by conditional blocks.
 fn tidy(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut blank = 0;
-    for line in text.lines().map(str::trim_end) {
-        if line.is_empty() {
-            blank += 1;
-            if blank > 1 {
-                continue;
-            }
-        } else {
-            blank = 0;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.trim().to_string() + "\n"
+    crate::clean::collapse_blank_lines(text.lines().map(str::trim_end)) + "\n"
 }
 
 /// "Re: <subject> [VSGP-…]", keeping one reply prefix.

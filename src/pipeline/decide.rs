@@ -159,6 +159,37 @@ impl Pipeline {
             .await?)
     }
 
+    /// Keeps an agent's edited text as a new draft version while the inquiry waits (the text the
+    /// agent saw refused, e.g. for a marker left, is not lost); None when it no longer waits or
+    /// has no draft.
+    pub async fn keep_agent_text(
+        &self,
+        id: InquiryId,
+        actor: &Actor,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u32>, PipelineError> {
+        if !self.store.standing(id).await?.status.is_open() {
+            return Ok(None);
+        }
+        let drafts = self.store.drafts(id).await?;
+        let Some(subject) = drafts
+            .iter()
+            .rev()
+            .find_map(|v| v.draft.as_ref().map(|d| d.subject.clone()))
+        else {
+            return Ok(None);
+        };
+        let draft = DraftText {
+            subject,
+            text: text.to_string(),
+            html: Some(crate::draft::render::text_to_html(text)),
+        };
+        Ok(Some(
+            self.store.save_draft(id, &draft, &actor.key(), now).await?,
+        ))
+    }
+
     /// Reassigns to another facility (or to a kind without facility) and drafts again for it.
     /// Returns false when the inquiry is no longer open.
     pub async fn reassign(

@@ -176,11 +176,17 @@ async fn build(st: &WebState, q: &MonthQuery) -> Result<Transparency, AppError> 
     } else {
         q.mois.trim().to_string()
     };
-    Transparency::build(st.store(), st.faq(), &st.inner.engagements, &month, today)
-        .await?
-        .ok_or(AppError::BadRequest(
-            "Mois invalide : utilisez le format AAAA-MM.",
-        ))
+    Transparency::build(
+        st.store(),
+        st.faq(),
+        &st.inner.pipeline.knowledge.engagements,
+        &month,
+        today,
+    )
+    .await?
+    .ok_or(AppError::BadRequest(
+        "Mois invalide : utilisez le format AAAA-MM.",
+    ))
 }
 
 pub async fn transparency(
