@@ -12,12 +12,6 @@ identifiers!(
     }
 );
 
-impl PartialEq<&str> for FollowUpKind {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
 /// One follow-up of an inquiry (personal data, removed by purge).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FollowUp {

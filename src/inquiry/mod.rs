@@ -43,6 +43,12 @@ macro_rules! identifiers {
             }
         }
 
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
         impl ::std::str::FromStr for $name {
             type Err = $crate::inquiry::UnknownValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -35,12 +35,6 @@ impl Verb {
     }
 }
 
-impl PartialEq<&str> for Verb {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
 /// A parsed `custom_id` written by guichet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Action {

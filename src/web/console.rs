@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use super::views::{channel_label, kind_label, status_label, STATUSES};
 use super::{AppError, Role, Session, WebState};
 use crate::inquiry::{parse_reference, InquiryId};
-use crate::inquiry::{Actor, Kind};
+use crate::inquiry::{Actor, Kind, Status};
 use crate::store::{Found, SearchQuery, StoreError};
 
 /// Longest text accepted in console forms (characters).
@@ -69,9 +69,9 @@ fn rows(st: &WebState, found: &[Found]) -> Vec<Value> {
             json!({
                 "id": f.id.0,
                 "reference": f.reference,
-                "channel": channel_label(&f.channel),
-                "status": status_label(&f.status),
-                "kind": kind_label(&f.kind),
+                "channel": channel_label(f.channel.as_str()),
+                "status": status_label(f.status.as_str()),
+                "kind": kind_label(f.kind.as_str()),
                 "facility": if f.facility.is_empty() { String::new() } else { facility_name(st, &f.facility) },
                 "received": paris_time(f.received_at),
                 "deadline": f.deadline.clone().unwrap_or_default(),
@@ -99,9 +99,9 @@ pub async fn queue(
     let found = st
         .store()
         .search(&SearchQuery {
-            kind: Some(q.kind.clone()),
+            kind: q.kind.parse().ok(),
             facility: Some(q.facility.clone()),
-            statuses: vec!["received".into(), "drafted".into()],
+            statuses: Status::OPEN.to_vec(),
             by_deadline: true,
             limit: 500,
             ..SearchQuery::default()
@@ -191,7 +191,7 @@ pub async fn search(
                 statuses: STATUSES
                     .iter()
                     .filter(|s| **s == f.statut)
-                    .map(|s| s.to_string())
+                    .filter_map(|s| s.parse().ok())
                     .collect(),
                 from: paris_midnight(&f.du),
                 to: paris_midnight(&f.au).map(|t| t + chrono::Duration::days(1)),
