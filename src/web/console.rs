@@ -96,17 +96,26 @@ pub async fn queue(
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
     let session = reader(&st, &headers)?;
-    let found = st
-        .store()
-        .search(&SearchQuery {
-            kind: q.kind.parse().ok(),
-            facility: Some(q.facility.clone()),
-            statuses: Status::OPEN.to_vec(),
-            by_deadline: true,
-            limit: 500,
-            ..SearchQuery::default()
-        })
-        .await?;
+    // An unknown kind in the address finds nothing (it is not "every kind").
+    let kind = match q.kind.trim() {
+        "" => Ok(None),
+        k => k.parse::<Kind>().map(Some),
+    };
+    let found = match kind {
+        Ok(kind) => {
+            st.store()
+                .search(&SearchQuery {
+                    kind,
+                    facility: Some(q.facility.clone()),
+                    statuses: Status::OPEN.to_vec(),
+                    by_deadline: true,
+                    limit: 500,
+                    ..SearchQuery::default()
+                })
+                .await?
+        }
+        Err(_) => Vec::new(),
+    };
     st.page(
         &headers,
         Some(&session),
