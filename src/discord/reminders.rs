@@ -6,7 +6,7 @@ use serenity::all::ChannelId;
 
 use super::Settings;
 use crate::calendar::{paris_date, Calendar};
-use crate::store::OverdueItem;
+use crate::indicators::OverdueItem;
 
 /// The reminder of one channel, or None when nothing is due there.
 pub fn reminder_text(items: &[&OverdueItem], today: NaiveDate) -> Option<String> {

@@ -65,7 +65,7 @@ async fn after_a_purge_the_raw_file_and_wal_hold_no_purged_text() {
         };
         if i % 2 == 0 {
             let text = format!("Bonjour {name}, nous avons retrouvé votre Quokkaflute{i}.");
-            p.approve(id, "agent:a", Some(&text), at)
+            p.approve(id, &"agent:a".into(), Some(&text), at)
                 .await
                 .expect("approve");
         }

@@ -15,8 +15,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use guichet::inquiry::Status;
 use guichet::pipeline::{Knowledge, Pipeline};
-use guichet::store::{Status, Store};
+use guichet::store::Store;
 
 use super::support::{append, Guichet, MailServers, CITIZEN, PASSWORD, SHARED};
 
@@ -290,15 +291,14 @@ async fn crash_run(plan: Plan) {
     });
     let url = format!("sqlite://{}", data.path().join("guichet.db").display());
     let mut hits: HashSet<String> = HashSet::new();
-    let mut raw: Option<sqlx::AnyPool> = None;
+    // The ledger exists (migrated) before the first serve, so the harness can look into it
+    // after every kill.
+    let store = Store::open(&url).await.expect("store");
+    let raw: Option<sqlx::AnyPool> = Some(sqlx::AnyPool::connect(&url).await.expect("raw pool"));
     for _ in 0..plan.intake_kills {
         let child = serve(&servers, data.path(), &log);
         tokio::time::sleep(Duration::from_millis(150 + rand_below(900))).await;
         kill(child);
-        if raw.is_none() {
-            sqlx::any::install_default_drivers();
-            raw = sqlx::AnyPool::connect(&url).await.ok();
-        }
         if let Some(db) = &raw {
             hits.extend(in_window(db, &maildir).await);
         }
@@ -323,7 +323,6 @@ async fn crash_run(plan: Plan) {
     let intake_time = t_intake.elapsed();
 
     let config = Guichet::new(&servers).config;
-    let store = Store::open(&url).await.expect("store");
     let stored: i64 = store.count_facts().await.expect("count");
     assert_eq!(
         stored as usize, plan.mails,
@@ -342,7 +341,7 @@ async fn crash_run(plan: Plan) {
         pipeline
             .approve(
                 *id,
-                "agent:crash",
+                &"agent:crash".into(),
                 Some("Bonjour,\n\nLa piscine ouvre à 9 h.\n\nCordialement"),
                 Utc::now(),
             )
@@ -377,7 +376,13 @@ async fn crash_run(plan: Plan) {
             hits.extend(caught);
         }
     }
-    let replies_done = || received(&maildir).1.values().map(|n| n.1).sum::<usize>() >= plan.replies;
+    let replies_done = || {
+        message_counts(&maildir)
+            .keys()
+            .filter(|id| id.contains(".reply"))
+            .count()
+            >= plan.replies
+    };
     let settle_send = settle(
         &servers,
         data.path(),

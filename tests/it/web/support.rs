@@ -10,9 +10,10 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, Request, Response, StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use guichet::config::{Config, WebUser};
+use guichet::inquiry::InquiryId;
 use guichet::inquiry::{Address, Channel, Message};
 use guichet::pipeline::{deliver_due, FileTransport, Incoming, Intake, Knowledge, Pipeline, Route};
-use guichet::store::{InquiryId, Store};
+use guichet::store::Store;
 use guichet::web::{app, hash_password, WebState};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -127,7 +128,7 @@ impl TestApp {
                 pipeline
                     .approve(
                         id,
-                        "agent-test",
+                        &"agent-test".into(),
                         Some("Réponse de test sans marqueur."),
                         when,
                     )
@@ -267,6 +268,7 @@ pub struct Reply {
     pub location: Option<String>,
     pub content_type: String,
     pub set_cookies: Vec<String>,
+    pub cache_control: Option<String>,
     pub body: String,
 }
 
@@ -285,6 +287,7 @@ impl Reply {
             status: parts.status,
             location: header(header::LOCATION),
             content_type: header(header::CONTENT_TYPE).unwrap_or_default(),
+            cache_control: header(header::CACHE_CONTROL),
             set_cookies: parts
                 .headers
                 .get_all(header::SET_COOKIE)
