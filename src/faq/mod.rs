@@ -7,6 +7,7 @@ mod classify;
 pub mod lang;
 pub mod normalize;
 pub mod rules;
+pub mod sentences;
 
 use std::collections::BTreeMap;
 
