@@ -129,6 +129,20 @@ pub async fn on_component(
                 approval_response(r, &i.message.content, "Approuvée", user, now)
             }
             "edit" => super::modal::edit_modal(data, action.inquiry).await?,
+            "restore" => match data
+                .pipeline
+                .restore_automatic(action.inquiry, &actor(user), now)
+                .await
+            {
+                Ok(Outcome::Done) => {
+                    ephemeral("Demande restaurée : accusé de réception et brouillon préparés.")
+                }
+                Ok(Outcome::AlreadyDecided(s)) => ephemeral(already_decided(&s)),
+                Err(e) => {
+                    tracing::error!(error = %e, "restore failed");
+                    ephemeral(format!("Restauration impossible : {e}"))
+                }
+            },
             "move" => ephemeral_menu(data, action.inquiry, i.message.id, true),
             "no" => ephemeral_menu(data, action.inquiry, i.message.id, false),
             "movek" | "movef" | "reject" => match (selected, action.post) {

@@ -7,6 +7,7 @@ mod classify;
 pub mod gazetteer;
 pub mod lang;
 pub mod normalize;
+pub mod prefilter;
 pub mod rules;
 pub mod sentences;
 
@@ -69,6 +70,8 @@ pub struct Faq {
     /// Rules from `rules/*.toml` followed by rules derived from the catalogue's names.
     pub rules: Vec<Rule>,
     pub communes: Vec<CommuneMatcher>,
+    /// Which rule patterns may match a text, in one pass (built from `rules`).
+    pub prefilter: prefilter::Prefilter,
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,11 +125,13 @@ impl Faq {
             })
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| FaqError::at(&catalogue_file, 0, format!("commune pattern: {e}")))?;
+        let prefilter = prefilter::Prefilter::new(&rules);
         Ok(Faq {
             catalogue,
             spelling,
             rules,
             communes,
+            prefilter,
         })
     }
 

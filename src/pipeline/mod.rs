@@ -8,6 +8,7 @@
 mod decide;
 mod deliver;
 mod knowledge;
+mod restore;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

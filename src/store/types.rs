@@ -87,6 +87,8 @@ pub enum EventType {
     Answered,
     Reopened,
     Automatic,
+    /// An automatic inquiry restored by an agent as a citizen's.
+    Restored,
     Imported,
 }
 
@@ -104,6 +106,7 @@ impl EventType {
         EventType::Answered,
         EventType::Reopened,
         EventType::Automatic,
+        EventType::Restored,
         EventType::Imported,
     ];
 
@@ -122,6 +125,7 @@ impl EventType {
             EventType::Answered => "answered",
             EventType::Reopened => "reopened",
             EventType::Automatic => "automatic",
+            EventType::Restored => "restored",
             EventType::Imported => "imported",
         }
     }
