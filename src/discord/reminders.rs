@@ -6,7 +6,8 @@ use serenity::all::ChannelId;
 
 use super::Settings;
 use crate::calendar::{paris_date, Calendar};
-use crate::store::{InquirySummary, OverdueItem};
+use crate::indicators::OverdueItem;
+use crate::store::InquirySummary;
 
 /// Most soft-automatic mails listed with a restore button (Discord allows 25 buttons).
 const SOFT_LISTED: usize = 10;
@@ -20,11 +21,18 @@ pub fn soft_automatic_reminder(
     if items.is_empty() {
         return None;
     }
+    let n = items.len();
+    let (mails, sorted) = if n == 1 {
+        ("courriel classé automatique", "Restaurez-le si une personne l'a écrit")
+    } else {
+        (
+            "courriels classés automatiques",
+            "Restaurez ceux qu'une personne a écrits",
+        )
+    };
     let mut text = format!(
-        "**Probablement automatique — à vérifier** : {} courriel(s) classé(s) automatique(s) sur un \
-         simple indice (objet ou texte), sans accusé de réception ni brouillon. Restaurez ceux qu'une \
-         personne a écrits :\n",
-        items.len()
+        "**Probablement automatique — à vérifier** : {n} {mails} sur un simple indice (objet ou \
+         texte), sans accusé de réception ni brouillon. {sorted}\u{a0}:\n"
     );
     for it in items.iter().take(SOFT_LISTED) {
         let reason = it.classification.automatic_reason.as_deref().unwrap_or("");
@@ -45,7 +53,7 @@ pub fn soft_automatic_reminder(
         .iter()
         .take(SOFT_LISTED)
         .map(|it| {
-            CreateButton::new(format!("g:restore:{}", it.id.0))
+            CreateButton::new(crate::inquiry::Verb::Restore.custom_id(it.id, None))
                 .label(format!("Restaurer {}", it.reference))
                 .style(ButtonStyle::Secondary)
         })
@@ -141,7 +149,7 @@ mod tests {
     #[test]
     fn soft_automatic_mail_is_listed_with_one_restore_button_each() {
         use crate::inquiry::{Channel, Classification, Kind, Lang, Topic, SOFT_AUTOMATIC};
-        use crate::store::{InquiryId, Status};
+        use crate::inquiry::{InquiryId, Status};
         let item = |id: i64| InquirySummary {
             id: InquiryId(id),
             reference: format!("VSGP-2026-{id:06}"),

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{Incoming, Pipeline, PipelineError, Route};
-use crate::store::{InquiryId, InquirySummary, Outcome, Status};
+use crate::inquiry::{Actor, InquiryId, Outcome, Status};
+use crate::store::InquirySummary;
 
 /// How many automatic inquiries are looked at for the list.
 const LIST_LIMIT: i64 = 500;
@@ -32,7 +33,7 @@ impl Pipeline {
     pub async fn restore_automatic(
         &self,
         id: InquiryId,
-        agent: &str,
+        agent: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Outcome, PipelineError> {
         let summary = self.store.summary(id).await?;
@@ -53,7 +54,7 @@ impl Pipeline {
         {
             return Ok(Outcome::AlreadyDecided(self.store.standing(id).await?));
         }
-        self.store.record_restored(id, &c, agent, now).await?;
+        self.store.record_restored(id, &c, &agent.key(), now).await?;
         let route: Route = self
             .store
             .route(id)

@@ -2,7 +2,7 @@
 //! then acknowledged and drafted with its original receipt time.
 
 use guichet::pipeline::deliver_due;
-use guichet::store::{Outcome, Status};
+use guichet::inquiry::{Actor, Outcome, Status};
 
 use super::{created, incoming, kinds_of_jobs, mail, pipeline, Recorder};
 use crate::ledger::support::{on_both_backends, paris, TestDb};
@@ -31,7 +31,7 @@ async fn a_soft_automatic_mail_is_listed_and_restored_with_its_receipt_time(db: 
 
     let now = paris(2026, 3, 12, 9, 0);
     assert_eq!(
-        p.restore_automatic(id, "web:agent", now)
+        p.restore_automatic(id, &Actor::from("web:agent"), now)
             .await
             .expect("restore"),
         Outcome::Done
@@ -61,7 +61,7 @@ async fn a_soft_automatic_mail_is_listed_and_restored_with_its_receipt_time(db: 
     assert!(p.soft_automatic().await.expect("list").is_empty());
     // A second click is told it is done.
     assert!(matches!(
-        p.restore_automatic(id, "web:other", now)
+        p.restore_automatic(id, &Actor::from("web:other"), now)
             .await
             .expect("restore"),
         Outcome::AlreadyDecided(_)
