@@ -28,19 +28,26 @@ pub struct Prefilter {
     total: usize,
 }
 
-/// The patterns that may match one text (a bit per global pattern index).
+/// The patterns that may match one text: for each global pattern index, the first byte offset
+/// where it can start (one of its prefixes starts there), or `u32::MAX`.
 #[derive(Debug, Clone)]
 pub struct Candidates {
-    bits: Vec<u64>,
+    first: Vec<u32>,
 }
 
 impl Candidates {
+    /// Where pattern `p` of the rule whose first pattern has global index `base` may first
+    /// match, or None when it cannot match.
+    pub fn starting(&self, base: usize, p: usize) -> Option<usize> {
+        self.first
+            .get(base + p)
+            .filter(|at| **at != u32::MAX)
+            .map(|at| *at as usize)
+    }
+
     /// May pattern `p` of the rule whose first pattern has global index `base` match?
     pub fn may(&self, base: usize, p: usize) -> bool {
-        let i = base + p;
-        self.bits
-            .get(i / 64)
-            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+        self.starting(base, p).is_some()
     }
 }
 
@@ -97,19 +104,21 @@ impl Prefilter {
 
     /// The patterns that may match `text`.
     pub fn candidates(&self, text: &str) -> Candidates {
-        let mut bits = vec![0u64; self.total.div_ceil(64)];
-        let mut set = |i: usize| bits[i / 64] |= 1 << (i % 64);
+        let mut first = vec![u32::MAX; self.total];
         for &i in &self.always {
-            set(i);
+            first[i] = 0;
         }
         if let Some(ac) = &self.ac {
+            // Matches come in order of their end; a prefix ending later may start earlier, so
+            // keep the minimum.
             for m in ac.find_overlapping_iter(text) {
+                let at = u32::try_from(m.start()).unwrap_or(u32::MAX - 1);
                 for &p in &self.owners[m.pattern().as_usize()] {
-                    set(p);
+                    first[p] = first[p].min(at);
                 }
             }
         }
-        Candidates { bits }
+        Candidates { first }
     }
 }
 
@@ -175,6 +184,20 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn sorting_with_the_prefilter_is_sorting_without_it() {
+        use crate::inquiry::Message;
+        let faq = crate::faq::Faq::embedded();
+        let examples = faq
+            .rules
+            .iter()
+            .flat_map(|r| r.examples.iter().chain(&r.counter_examples));
+        for text in examples {
+            let m = Message::chat(text);
+            assert_eq!(faq.classify(&m), faq.classify_unfiltered(&m), "{text}");
         }
     }
 }

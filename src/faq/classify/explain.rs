@@ -36,7 +36,7 @@ impl Explanation {
     ) -> Explanation {
         let text = faq.prepare(message);
         let fired = faq
-            .fired(&text)
+            .fired(&text, true)
             .into_iter()
             .map(|(rule, hits)| {
                 let mut words = Vec::new();

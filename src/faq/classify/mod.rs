@@ -124,7 +124,21 @@ impl Faq {
         Explanation::new(self, message, classification, trace)
     }
 
-    fn fired<'a>(&'a self, text: &Prepared) -> Vec<(&'a Rule, Hits)> {
+    /// Sorts one message running every rule pattern on every text (no literal prefilter): the
+    /// benchmark's baseline, and a check that the prefilter changes nothing.
+    pub fn classify_unfiltered(&self, message: &Message) -> Classification {
+        self.decide_with(message, false).0
+    }
+
+    fn fired<'a>(&'a self, text: &Prepared, prefilter: bool) -> Vec<(&'a Rule, Hits)> {
+        if !prefilter {
+            return self
+                .rules
+                .iter()
+                .map(|rule| (rule, rule.hits(&text.subject, &text.body)))
+                .filter(|(_, hits)| hits.fired())
+                .collect();
+        }
         let in_subject = self.prefilter.candidates(&text.subject);
         let in_body = self.prefilter.candidates(&text.body);
         self.rules
@@ -135,8 +149,8 @@ impl Faq {
                 let hits = rule.hits_where(
                     &text.subject,
                     &text.body,
-                    |p| in_subject.may(base, p),
-                    |p| in_body.may(base, p),
+                    |p| in_subject.starting(base, p),
+                    |p| in_body.starting(base, p),
                 );
                 (rule, hits)
             })
@@ -145,8 +159,12 @@ impl Faq {
     }
 
     fn decide(&self, message: &Message) -> (Classification, Trace) {
+        self.decide_with(message, true)
+    }
+
+    fn decide_with(&self, message: &Message, prefilter: bool) -> (Classification, Trace) {
         let text = self.prepare(message);
-        let fired = self.fired(&text);
+        let fired = self.fired(&text, prefilter);
         let lang = if message.body.is_empty() {
             Lang::Fr
         } else {
