@@ -114,6 +114,20 @@ pub async fn on_component(
                 approval_response(r, &i.message.content, "Approuvée", user, now)
             }
             Verb::Edit => super::modal::edit_modal(data, action.inquiry).await?,
+            Verb::Restore => match data
+                .pipeline
+                .restore_automatic(action.inquiry, &actor(user), now)
+                .await
+            {
+                Ok(Outcome::Done) => {
+                    ephemeral("Demande restaurée : accusé de réception et brouillon préparés.")
+                }
+                Ok(Outcome::AlreadyDecided(s)) => ephemeral(already_decided(&s)),
+                Err(e) => {
+                    tracing::error!(error = %e, "restore failed");
+                    ephemeral(format!("Restauration impossible : {e}"))
+                }
+            },
             Verb::Move => ephemeral_menu(data, action.inquiry, i.message.id, true),
             Verb::No => ephemeral_menu(data, action.inquiry, i.message.id, false),
             Verb::MoveKind | Verb::MoveFacility | Verb::Reject => match (selected, action.post) {

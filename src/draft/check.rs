@@ -132,6 +132,7 @@ pub fn combinations(faq: &Faq) -> Vec<Classification> {
                         lang: *lang,
                         rules: Vec::new(),
                         template: template.clone(),
+                        requests: Vec::new(),
                     });
                 }
             }

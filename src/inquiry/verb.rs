@@ -22,6 +22,8 @@ identifiers!(
         No => "no",
         /// A reason was chosen in the reject menu.
         Reject => "reject",
+        /// Restaurer: a mail taken for automatic on soft evidence becomes an inquiry.
+        Restore => "restore",
     }
 );
 

@@ -11,6 +11,7 @@ mod decide;
 mod deliver;
 mod followup;
 mod knowledge;
+mod restore;
 
 use chrono::{DateTime, Utc};
 

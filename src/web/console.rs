@@ -81,6 +81,51 @@ fn rows(st: &WebState, found: &[Found]) -> Vec<Value> {
         .collect()
 }
 
+/// Mail judged automatic on soft evidence only, for agents to check ("probablement automatique").
+async fn soft_automatic_rows(st: &WebState) -> Result<Vec<Value>, AppError> {
+    let soft: std::collections::HashMap<i64, String> = st
+        .inner
+        .pipeline
+        .soft_automatic()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .into_iter()
+        .map(|s| {
+            let reason = s.classification.automatic_reason.unwrap_or_default();
+            let reason = reason
+                .strip_prefix(crate::inquiry::SOFT_AUTOMATIC)
+                .unwrap_or(&reason)
+                .to_string();
+            (s.id.0, reason)
+        })
+        .collect();
+    if soft.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = st
+        .store()
+        .search(&SearchQuery {
+            statuses: vec![Status::Automatic],
+            limit: 500,
+            ..SearchQuery::default()
+        })
+        .await?;
+    Ok(found
+        .iter()
+        .filter_map(|f| {
+            soft.get(&f.id.0).map(|reason| {
+                json!({
+                    "id": f.id.0,
+                    "reference": f.reference,
+                    "subject": f.subject,
+                    "received": paris_time(f.received_at),
+                    "reason": reason,
+                })
+            })
+        })
+        .collect())
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct QueueQuery {
     #[serde(default)]
@@ -116,12 +161,14 @@ pub async fn queue(
         }
         Err(_) => Vec::new(),
     };
+    let soft = soft_automatic_rows(&st).await?;
     st.page(
         &headers,
         Some(&session),
         "Console : demandes à traiter",
         "web/console",
         json!({
+            "soft": soft,
             "rows": rows(&st, &found),
             "count": found.len(),
             "kinds": kind_options(&q.kind),
@@ -264,6 +311,7 @@ pub async fn inquiry(
         "rejete" => "Demande rejetée.",
         "repondu" => "Réponse hors guichet enregistrée.",
         "saisi" => "Demande enregistrée.",
+        "restaure" => "Demande restaurée : accusé de réception et brouillon préparés.",
         _ => "",
     };
     let notice = (!done.is_empty()).then(|| Notice {
