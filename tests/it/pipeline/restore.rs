@@ -56,7 +56,8 @@ async fn a_soft_automatic_mail_is_listed_and_restored_with_its_receipt_time(db: 
     deliver_due(&db.store, &transport, now)
         .await
         .expect("deliver");
-    let payload = transport.sent.lock().expect("lock")[0].payload.to_string();
+    let payload = transport.sent.lock().expect("lock")[0].payload.clone();
+    let payload = format!("{payload:?}");
     assert!(payload.contains("13 mars 2026"), "{payload}");
     assert!(p.soft_automatic().await.expect("list").is_empty());
     // A second click is told it is done.
