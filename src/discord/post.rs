@@ -34,25 +34,46 @@ pub fn escaped_within(text: &str, max: usize) -> (String, bool) {
     }
 }
 
-/// Cuts plain text into pieces of at most `max` characters, on line breaks when possible.
+/// Where a piece of at most `max` characters of `text` best ends (a char count): after a
+/// paragraph, else a line, else a sentence, else a word; mid-word only for a "word" longer than
+/// `max` (a URL), since nothing else fits.
+fn cut_at(text: &str, max: usize) -> usize {
+    let chars: Vec<char> = text.chars().take(max + 1).collect();
+    if chars.len() <= max {
+        return chars.len();
+    }
+    let window = &chars[..max];
+    let after = |pred: &dyn Fn(usize) -> bool| (1..max).rev().find(|&i| pred(i));
+    let paragraph = after(&|i| window[i - 1] == '\n' && i >= 2 && window[i - 2] == '\n');
+    let line = after(&|i| window[i - 1] == '\n');
+    let sentence = after(&|i| {
+        matches!(window[i - 1], ' ' | '\u{a0}')
+            && i >= 2
+            && matches!(window[i - 2], '.' | '!' | '?' | '…' | ':' | ';')
+    });
+    let word = after(&|i| window[i - 1].is_whitespace());
+    [paragraph, line, sentence, word]
+        .into_iter()
+        .flatten()
+        .find(|&i| i > max / 4)
+        .unwrap_or(max)
+}
+
+/// Cuts text into pieces of at most `max` characters on paragraph, line, sentence or word
+/// boundaries (never mid-word); the pieces put together are the text.
 pub fn split_message(text: &str, max: usize) -> Vec<String> {
     let mut parts = Vec::new();
-    let mut current = String::new();
-    for line in text.split_inclusive('\n') {
-        if current.chars().count() + line.chars().count() > max && !current.is_empty() {
-            parts.push(std::mem::take(&mut current));
+    let mut rest = text;
+    while !rest.is_empty() {
+        let n = cut_at(rest, max);
+        let byte = rest.char_indices().nth(n).map_or(rest.len(), |(b, _)| b);
+        let (part, tail) = rest.split_at(byte);
+        if !part.trim().is_empty() {
+            parts.push(part.to_string());
+        } else if let Some(last) = parts.last_mut() {
+            last.push_str(part);
         }
-        if line.chars().count() > max {
-            let chars: Vec<char> = line.chars().collect();
-            for chunk in chars.chunks(max) {
-                parts.push(chunk.iter().collect());
-            }
-        } else {
-            current.push_str(line);
-        }
-    }
-    if !current.trim().is_empty() {
-        parts.push(current);
+        rest = tail;
     }
     parts
 }
@@ -183,6 +204,28 @@ mod tests {
     #[test]
     fn short_text_is_only_escaped() {
         assert_eq!(escaped_within("a_b", 10), ("a\\_b".to_string(), false));
+    }
+
+    #[test]
+    fn a_long_answer_is_split_between_sentences_never_mid_word() {
+        let sentence = "Le bassin sportif ouvre à nouveau après les travaux de rénovation. ";
+        let text = format!("Bonjour,\n\n{}\n\nCordialement", sentence.repeat(44));
+        assert!(text.chars().count() > 2900);
+        let parts = split_message(&text, 2000);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts.concat(), text);
+        for p in &parts[..parts.len() - 1] {
+            assert!(
+                p.ends_with(". ") || p.ends_with('\n'),
+                "cut mid-sentence: …{:?}",
+                &p[p.len() - 20..]
+            );
+        }
+        let words = "anticonstitutionnellement ".repeat(100);
+        for p in split_message(&words, 300) {
+            assert!(p.chars().count() <= 300);
+            assert!(p.starts_with("anti"), "cut mid-word: {p:?}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 mod backup;
 mod dialect;
+mod discord;
 mod followup;
 mod import;
 mod mail;
@@ -33,6 +34,7 @@ use crate::calendar::Calendar;
 use crate::engagement::Engagements;
 
 pub use dialect::Backend;
+pub use discord::ChatCursor;
 pub use followup::Followup;
 pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
 pub use mail::{FollowUp, MailCursor};

@@ -70,7 +70,6 @@ impl Bot {
         let knowledge = Knowledge::load(&Config::default()).expect("knowledge");
         let pipeline = Pipeline::new(store, knowledge);
         let mut settings = Settings::from_config(&discord_config(&fake.url)).expect("settings");
-        settings.ratelimiter_disabled = true;
         settings.tick = Duration::from_millis(100);
         let (stop, stopped) = oneshot::channel::<()>();
         let p = pipeline.clone();
