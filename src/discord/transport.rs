@@ -4,7 +4,7 @@
 //! anyone, and with a `nonce` derived from the job and `enforce_nonce`, so Discord itself drops a
 //! second copy sent within minutes.
 //!
-//! A job that may have left before a crash (`attempts > 1`) first looks for what it would have
+//! A job that may have left before a crash (an earlier attempt began) first looks for what it would have
 //! created ([`lookup`]): the post in the channel's recent messages, the parts of a reply already
 //! in the chain, the acknowledgement thread (an existing thread is success: the text goes into
 //! it). So a kill between a post and its "sent" mark gives one card, one acknowledgement.
@@ -68,6 +68,11 @@ pub fn classify(e: serenity::Error) -> DeliveryError {
     DeliveryError::Temporary(e.to_string())
 }
 
+/// True when an earlier attempt of the job began (and may have left before a crash).
+fn may_have_left(job: &Job) -> bool {
+    job.attempts > 0
+}
+
 /// A message that can mention nobody.
 pub fn quiet(content: impl Into<String>) -> CreateMessage {
     CreateMessage::new()
@@ -113,7 +118,7 @@ impl DiscordTransport {
         text: &str,
     ) -> Result<Vec<String>, DeliveryError> {
         let parts = split_message(&text_to_markdown(text), MAX_CONTENT);
-        let recent = if job.attempts > 1 {
+        let recent = if may_have_left(job) {
             lookup::recent_own(&self.http, channel).await?
         } else {
             Vec::new()
@@ -176,7 +181,7 @@ impl DiscordTransport {
         let mut retry = job.clone();
         if existed {
             // An existing thread may hold our text already, even on a first attempt.
-            retry.attempts = retry.attempts.max(2);
+            retry.attempts = retry.attempts.max(1);
         }
         let ids = self.send_text(&retry, thread, None, text).await?;
         Ok(json!({ "thread_id": thread.to_string(), "messages": ids }))
@@ -196,7 +201,7 @@ impl DiscordTransport {
         let content = field(job, "content")?;
         let detail =
             |post: u64| json!({ "channel_id": channel.to_string(), "post_id": post.to_string() });
-        if job.attempts > 1 {
+        if may_have_left(job) {
             let recent = lookup::recent_own(&self.http, channel).await?;
             if let Some(Found { id }) = lookup::find_post(&recent, content, &nonce(job, 0)) {
                 tracing::info!(job = job.id, "agents' post already there before a restart");
