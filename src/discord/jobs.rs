@@ -8,14 +8,24 @@ use serde_json::json;
 use super::post::{render_post, PostInput};
 use super::{Data, DiscordError};
 use crate::calendar::paris_date;
+use crate::inquiry::Lang;
+use crate::labels;
 use crate::store::{InquiryId, JobKind, NewJob, Status};
 
-/// The short French acknowledgement of a chat message: the reference and the engagement's delay.
-pub fn ack_text(reference: &str, days: u32, deadline: chrono::NaiveDate) -> String {
+/// The short French acknowledgement of a chat message: the reference, the engagement's delay
+/// (agreed: "1 jour ouvré", "2 jours ouvrés"), and where the answer will come (a reply to the
+/// citizen's message in the channel, or in the private conversation).
+pub fn ack_text(reference: &str, days: u32, deadline: chrono::NaiveDate, dm: bool) -> String {
+    let place = if dm {
+        "dans cette conversation privée"
+    } else {
+        "sur le salon, en réponse à votre message"
+    };
     format!(
         "Bonjour, votre demande est bien enregistrée sous la référence {reference}. \
-         Un agent de Vallée Sud – Grand Paris vous répondra ici sous {days} jour(s) ouvré(s), \
+         Un agent de Vallée Sud – Grand Paris vous répondra {place} sous {}, \
          au plus tard le {}. Merci de ne pas partager de données sensibles sur ce salon.",
+        labels::working_days(i64::from(days), Lang::Fr),
         deadline.format("%d/%m/%Y")
     )
 }
@@ -46,7 +56,7 @@ pub async fn enqueue_ack(
             "message_id": message_id.to_string(),
             "dm": dm,
             "thread_name": format!("Demande {}", s.reference),
-            "text": ack_text(&s.reference, days, deadline),
+            "text": ack_text(&s.reference, days, deadline, dm),
         }),
     };
     Ok(store.enqueue(&job, now).await?)
@@ -141,9 +151,13 @@ mod tests {
     #[test]
     fn ack_names_reference_delay_and_date() {
         let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-        let t = ack_text("VSGP-2026-000042", 1, d);
+        let t = ack_text("VSGP-2026-000042", 1, d, false);
         assert!(t.contains("VSGP-2026-000042"));
-        assert!(t.contains("1 jour(s) ouvré(s)"));
+        assert!(t.contains("sous 1 jour ouvré,"), "{t}");
+        assert!(t.contains("en réponse à votre message"), "{t}");
         assert!(t.contains("27/11/2026"));
+        let t = ack_text("VSGP-2026-000042", 2, d, true);
+        assert!(t.contains("sous 2 jours ouvrés,"), "{t}");
+        assert!(t.contains("conversation privée"), "{t}");
     }
 }

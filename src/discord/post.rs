@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serenity::all::{ButtonStyle, CreateActionRow, CreateButton};
 
 use crate::draft::render::text_to_markdown;
+use crate::labels;
 use crate::inquiry::Message;
 use crate::store::InquirySummary;
 
@@ -16,17 +17,38 @@ const MAX_CITIZEN: usize = 700;
 /// What the draft may take in a post.
 const MAX_DRAFT: usize = 800;
 
-/// `text` escaped for Discord and cut (on the raw text, so no escape is split) to `max`
+/// A citizen's text as agents read it in Discord: hiding characters made visible, everything
+/// escaped (nothing formats or mentions), and the lines they quoted shown as a quote.
+pub fn citizen_markdown(text: &str) -> String {
+    let shown = labels::shown(text);
+    let mut out = Vec::new();
+    for line in shown.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('>') {
+            let quoted = trimmed.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+            out.push(format!("> {}", text_to_markdown(quoted)));
+        } else {
+            out.push(text_to_markdown(line));
+        }
+    }
+    out.join("\n").trim_end().to_string()
+}
+
+/// `text` rendered by `render` and cut (on the raw text, so no escape is split) to `max`
 /// characters; true when it was cut.
 pub fn escaped_within(text: &str, max: usize) -> (String, bool) {
-    let full = text_to_markdown(text);
+    within(text, max, text_to_markdown)
+}
+
+fn within(text: &str, max: usize, render: fn(&str) -> String) -> (String, bool) {
+    let full = render(text);
     if full.chars().count() <= max {
         return (full, false);
     }
     let mut n = max.min(text.chars().count());
     loop {
         let cut: String = text.chars().take(n).collect();
-        let escaped = text_to_markdown(&cut);
+        let escaped = render(&cut);
         if escaped.chars().count() < max || n == 0 {
             return (format!("{escaped}…"), true);
         }
@@ -98,13 +120,9 @@ pub fn render_post(p: &PostInput<'_>) -> String {
         Some(a) => {
             let name = a.name.as_deref().unwrap_or("");
             if name.is_empty() {
-                text_to_markdown(&a.email)
+                citizen_markdown(&a.email)
             } else {
-                format!(
-                    "{} ({})",
-                    text_to_markdown(name),
-                    text_to_markdown(&a.email)
-                )
+                format!("{} ({})", citizen_markdown(name), citizen_markdown(&a.email))
             }
         }
         None => "inconnu".to_string(),
@@ -112,38 +130,34 @@ pub fn render_post(p: &PostInput<'_>) -> String {
     let received = s
         .received_at
         .with_timezone(&chrono_tz::Europe::Paris)
-        .format("%d/%m/%Y %H:%M");
+        .format("%d/%m/%Y à %H:%M");
     let place = match p.facility_name {
-        Some(name) => format!("{} — {}", c.kind.as_str(), text_to_markdown(name)),
-        None => format!("{} (équipement non déterminé)", c.kind.as_str()),
+        Some(name) => format!("{} — {}", labels::kind(c.kind), text_to_markdown(name)),
+        None => labels::facility_or_kind(None, c.kind),
     };
     let rules = if c.rules.is_empty() {
         "aucune".to_string()
     } else {
         text_to_markdown(&c.rules.join(", "))
     };
-    let left = match p.working_days_left {
-        n if n < 0 => format!("**en retard de {} jour(s) ouvré(s)**", -n),
-        0 => "**à répondre aujourd'hui**".to_string(),
-        n => format!("{n} jour(s) ouvré(s) restant(s)"),
-    };
-    let (citizen, cut_citizen) = escaped_within(&p.message.body, MAX_CITIZEN);
+    let left = days_left(p.working_days_left);
+    let (citizen, cut_citizen) = within(&p.message.body, MAX_CITIZEN, citizen_markdown);
     let (draft, cut_draft) = escaped_within(p.draft, MAX_DRAFT);
     let subject = if p.message.subject.trim().is_empty() {
         String::new()
     } else {
-        format!("Objet : {}\n", text_to_markdown(p.message.subject.trim()))
+        format!("Objet : {}\n", citizen_markdown(p.message.subject.trim()))
     };
     let mut out = format!(
         "**{reference}** · {channel} · brouillon v{version}\n\
          De : {who} · reçu le {received}\n\
          Équipement : {place} · sujet : {topic} · règles : {rules}\n\
          Échéance : {deadline} ({left})\n\
-         {subject}\n__Message__\n{citizen}\n\n__Brouillon proposé__\n{draft}\n",
+         {subject}\n__Message__\n{citizen}\n{DRAFT_HEADING}{draft}\n",
         reference = s.reference,
-        channel = s.channel.as_str(),
+        channel = labels::channel(s.channel),
         version = p.version,
-        topic = c.topic.as_str(),
+        topic = labels::topic(c.topic),
         deadline = p.deadline.format("%d/%m/%Y"),
     );
     if cut_citizen || cut_draft {
@@ -151,10 +165,46 @@ pub fn render_post(p: &PostInput<'_>) -> String {
     } else {
         out.push_str(&format!("\nConsole : <{}>", p.console_link));
     }
+    cap(out)
+}
+
+/// Where the draft starts in a post (what a decision replaces).
+const DRAFT_HEADING: &str = "\n__Brouillon proposé__\n";
+
+fn cap(out: String) -> String {
     if out.chars().count() > MAX_CONTENT {
-        out = out.chars().take(MAX_CONTENT - 1).collect::<String>() + "…";
+        out.chars().take(MAX_CONTENT - 1).collect::<String>() + "…"
+    } else {
+        out
     }
-    out
+}
+
+/// The time left to answer: "1 jour ouvré restant", "en retard de 2 jours ouvrés".
+pub fn days_left(n: i64) -> String {
+    match n {
+        n if n < 0 => format!(
+            "**en retard de {}**",
+            labels::working_days(-n, crate::inquiry::Lang::Fr)
+        ),
+        0 => "**à répondre aujourd'hui**".to_string(),
+        1 => "1 jour ouvré restant".to_string(),
+        n => format!("{n} jours ouvrés restants"),
+    }
+}
+
+/// The post once an agent decided: the header and the citizen's message stay; the draft gives
+/// way to what was decided (`section`: the answer sent, or the reason), then who and when.
+pub fn decided_post(post: &str, section: &str, outcome: &str) -> String {
+    let head = post.split(DRAFT_HEADING).next().unwrap_or(post).trim_end();
+    let mut section: String = section.to_string();
+    let room = MAX_CONTENT.saturating_sub(head.chars().count() + outcome.chars().count() + 8);
+    if section.chars().count() > room {
+        section = section.chars().take(room.saturating_sub(1)).collect::<String>() + "…";
+    }
+    if section.is_empty() {
+        return cap(format!("{head}{outcome}"));
+    }
+    cap(format!("{head}\n\n{section}{outcome}"))
 }
 
 /// The four buttons under a post; ids carry the inquiry id.

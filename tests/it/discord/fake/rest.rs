@@ -137,9 +137,30 @@ pub(super) async fn http(
         ("GET", ["users", "@me"]) => Json(user(BOT, "guichet", true)).into_response(),
         ("GET", ["channels", c, "messages"]) => Json(history(&inner, id(c), &query)).into_response(),
         ("POST", ["channels", c, "messages"]) => create_message(&inner, id(c), &body, index),
+        ("GET", ["channels", c, "messages", m]) => {
+            let found = inner.channels.lock().unwrap().get(&id(c)).and_then(|ms| {
+                ms.iter().find(|x| id_of(x) == id(m)).cloned()
+            });
+            match found {
+                Some(x) => Json(x).into_response(),
+                None => discord_error(StatusCode::NOT_FOUND, 10_008, "Unknown Message"),
+            }
+        }
         ("PATCH", ["channels", c, "messages", m]) => {
-            let content = body["content"].as_str().unwrap_or("");
-            Json(message(id(m), id(c), user(BOT, "guichet", true), content, Some(GUILD))).into_response()
+            let mut channels = inner.channels.lock().unwrap();
+            let stored = channels
+                .get_mut(&id(c))
+                .and_then(|ms| ms.iter_mut().find(|x| id_of(x) == id(m)));
+            let Some(stored) = stored else {
+                return discord_error(StatusCode::NOT_FOUND, 10_008, "Unknown Message");
+            };
+            if let Some(content) = body["content"].as_str() {
+                stored["content"] = json!(content);
+            }
+            if body["components"].is_array() {
+                stored["components"] = body["components"].clone();
+            }
+            Json(stored.clone()).into_response()
         }
         ("POST", ["channels", c, "messages", m, "threads"]) => {
             let mut threads = inner.threads.lock().unwrap();
