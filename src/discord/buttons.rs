@@ -10,9 +10,9 @@ use serenity::all::{
 };
 
 use super::post::{decided_post, outcome_line};
-use crate::labels;
 use super::{Data, DiscordError};
 use crate::inquiry::{FacilityId, Kind};
+use crate::labels;
 use crate::pipeline::ApproveError;
 use crate::store::{InquiryId, Outcome, Standing};
 
@@ -184,7 +184,13 @@ pub(super) fn approval_response(
 }
 
 /// The card once approved: the answer sent in place of the draft, then who and when.
-pub(super) fn sent_card(card: &str, sent: &str, what: &str, user: u64, now: DateTime<Utc>) -> String {
+pub(super) fn sent_card(
+    card: &str,
+    sent: &str,
+    what: &str,
+    user: u64,
+    now: DateTime<Utc>,
+) -> String {
     let section = format!(
         "__Réponse envoyée__\n{}",
         crate::draft::render::text_to_markdown(sent)
@@ -300,7 +306,10 @@ async fn decide_from_menu(
                 return Ok(ephemeral("Motif inconnu."));
             }
             let o = p.reject(id, &actor(user), value, now).await?;
-            (o == Outcome::Done, format!("Rejetée ({})", labels::reason(value)))
+            (
+                o == Outcome::Done,
+                format!("Rejetée ({})", labels::reason(value)),
+            )
         }
         verb => {
             let (kind, facility) = if verb == "movef" {
@@ -347,7 +356,11 @@ async fn decide_from_menu(
         String::new()
     };
     let edit = EditMessage::new()
-        .content(decided_post(&card, &section, &outcome_line(&what, user, now)))
+        .content(decided_post(
+            &card,
+            &section,
+            &outcome_line(&what, user, now),
+        ))
         .components(Vec::new())
         .allowed_mentions(serenity::all::CreateAllowedMentions::new());
     if let Err(e) = i.channel_id.edit_message(&ctx.http, post, edit).await {

@@ -9,8 +9,8 @@ use serenity::all::{
 };
 
 use super::buttons::has_role;
-use super::{Data, DiscordError};
 use super::post::days_left;
+use super::{Data, DiscordError};
 use crate::calendar::paris_date;
 use crate::draft::render::text_to_markdown;
 use crate::faq::catalogue::Catalogue;
@@ -77,7 +77,9 @@ fn days(v: Option<u32>) -> String {
 
 /// Where an overdue item is: its facility's name from the catalogue, else its kind's label.
 pub fn place(catalogue: &Catalogue, it: &OverdueItem) -> String {
-    let name = catalogue.facility_by_str(&it.facility).map(|f| f.name.as_str());
+    let name = catalogue
+        .facility_by_str(&it.facility)
+        .map(|f| f.name.as_str());
     text_to_markdown(&labels::facility_or_kind(name, it.kind))
 }
 

@@ -30,6 +30,21 @@ pub fn ack_text(reference: &str, days: u32, deadline: chrono::NaiveDate, dm: boo
     )
 }
 
+/// A rule id as agents read it: a rule about a facility names it (`nom:piscine-pajeaud` →
+/// `nom : Centre aquatique Pajeaud`).
+pub fn rule_label(rule: &str, catalogue: &crate::faq::catalogue::Catalogue) -> String {
+    match rule.split_once(':') {
+        Some((what, id)) => match catalogue.facility_by_str(id) {
+            Some(f) => format!("{what} : {}", f.name),
+            None => rule.to_string(),
+        },
+        None => match catalogue.facility_by_str(rule) {
+            Some(f) => f.name.clone(),
+            None => rule.to_string(),
+        },
+    }
+}
+
 /// Writes the acknowledgement job of a chat inquiry (idempotent: one per inquiry).
 pub async fn enqueue_ack(
     data: &Data,
@@ -98,10 +113,16 @@ pub async fn enqueue_post(
         .as_ref()
         .and_then(|f| k.faq.catalogue.facility(f))
         .map(|f| f.name.as_str());
+    let rules: Vec<String> = c
+        .rules
+        .iter()
+        .map(|r| rule_label(r, &k.faq.catalogue))
+        .collect();
     let content = render_post(&PostInput {
         summary: &s,
         message: &message,
         facility_name,
+        rules: &rules,
         draft: &draft,
         deadline,
         working_days_left: k.calendar.working_days_left(paris_date(now), deadline),

@@ -223,7 +223,9 @@ async fn reminder_loop(data: Arc<Data>, transport: DiscordTransport) {
         match data.pipeline.store.overdue(today, 0).await {
             Ok(items) => {
                 let catalogue = &data.pipeline.knowledge.faq.catalogue;
-                for (channel, text) in reminders::reminders(&data.settings, catalogue, &items, today) {
+                for (channel, text) in
+                    reminders::reminders(&data.settings, catalogue, &items, today)
+                {
                     let m = transport::quiet(text);
                     if let Err(e) = channel.send_message(&transport.http, m).await {
                         tracing::error!(error = %e, "reminder not sent");

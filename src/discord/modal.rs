@@ -5,14 +5,14 @@
 
 use chrono::{DateTime, Utc};
 use serenity::all::{
-    ActionRowComponent, ButtonStyle, ComponentInteraction, Context, CreateActionRow,
-    CreateButton, CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage,
-    CreateModal, InputTextStyle, MessageId, ModalInteraction,
+    ActionRowComponent, ButtonStyle, ComponentInteraction, Context, CreateActionRow, CreateButton,
+    CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateModal,
+    InputTextStyle, MessageId, ModalInteraction,
 };
 
 use super::buttons::{
-    actor, already_decided, approval_response, ephemeral, has_role, markers_left,
-    parse_custom_id, refusal, sent_card, update, Action,
+    actor, already_decided, approval_response, ephemeral, has_role, markers_left, parse_custom_id,
+    refusal, sent_card, update, Action,
 };
 use super::{Data, DiscordError};
 use crate::draft::markers;
@@ -206,6 +206,9 @@ pub(super) async fn on_send(
     }
     Ok(update(format!(
         "Réponse envoyée :\n\n{}",
-        text_to_markdown(&text).chars().take(MAX_PREVIEW).collect::<String>()
+        text_to_markdown(&text)
+            .chars()
+            .take(MAX_PREVIEW)
+            .collect::<String>()
     )))
 }

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use serenity::all::{ButtonStyle, CreateActionRow, CreateButton};
 
 use crate::draft::render::text_to_markdown;
-use crate::labels;
 use crate::inquiry::Message;
+use crate::labels;
 use crate::store::InquirySummary;
 
 /// Discord's limit for a message's content.
@@ -105,6 +105,8 @@ pub struct PostInput<'a> {
     pub summary: &'a InquirySummary,
     pub message: &'a Message,
     pub facility_name: Option<&'a str>,
+    /// The rules that fired, as agents read them (facility names, not ids).
+    pub rules: &'a [String],
     pub draft: &'a str,
     pub deadline: chrono::NaiveDate,
     pub working_days_left: i64,
@@ -122,7 +124,11 @@ pub fn render_post(p: &PostInput<'_>) -> String {
             if name.is_empty() {
                 citizen_markdown(&a.email)
             } else {
-                format!("{} ({})", citizen_markdown(name), citizen_markdown(&a.email))
+                format!(
+                    "{} ({})",
+                    citizen_markdown(name),
+                    citizen_markdown(&a.email)
+                )
             }
         }
         None => "inconnu".to_string(),
@@ -135,10 +141,10 @@ pub fn render_post(p: &PostInput<'_>) -> String {
         Some(name) => format!("{} — {}", labels::kind(c.kind), text_to_markdown(name)),
         None => labels::facility_or_kind(None, c.kind),
     };
-    let rules = if c.rules.is_empty() {
+    let rules = if p.rules.is_empty() {
         "aucune".to_string()
     } else {
-        text_to_markdown(&c.rules.join(", "))
+        text_to_markdown(&p.rules.join(", "))
     };
     let left = days_left(p.working_days_left);
     let (citizen, cut_citizen) = within(&p.message.body, MAX_CITIZEN, citizen_markdown);
@@ -199,7 +205,11 @@ pub fn decided_post(post: &str, section: &str, outcome: &str) -> String {
     let mut section: String = section.to_string();
     let room = MAX_CONTENT.saturating_sub(head.chars().count() + outcome.chars().count() + 8);
     if section.chars().count() > room {
-        section = section.chars().take(room.saturating_sub(1)).collect::<String>() + "…";
+        section = section
+            .chars()
+            .take(room.saturating_sub(1))
+            .collect::<String>()
+            + "…";
     }
     if section.is_empty() {
         return cap(format!("{head}{outcome}"));

@@ -120,7 +120,10 @@ async fn the_modifier_modal_text_is_what_is_sent() {
     assert!(content(&cb).contains("votre bonnet vous attend"), "{cb}");
     assert!(replies(&bot.fake.requests(), m).is_empty());
     assert_eq!(status(&bot, id).await, Status::Drafted);
-    let buttons = cb["data"]["components"][0]["components"].as_array().unwrap().clone();
+    let buttons = cb["data"]["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .clone();
     let labels: Vec<&str> = buttons.iter().filter_map(|b| b["label"].as_str()).collect();
     assert_eq!(labels, ["Envoyer", "Modifier encore"]);
     let send = buttons[0]["custom_id"].as_str().unwrap().to_string();
@@ -132,7 +135,9 @@ async fn the_modifier_modal_text_is_what_is_sent() {
     let edit = bot
         .fake
         .wait_for("the card updated", |r| {
-            r.iter().any(|q| q.method == "PATCH" && q.path.ends_with(&post.created.unwrap().to_string()))
+            r.iter().any(|q| {
+                q.method == "PATCH" && q.path.ends_with(&post.created.unwrap().to_string())
+            })
         })
         .await
         .into_iter()
@@ -142,7 +147,10 @@ async fn the_modifier_modal_text_is_what_is_sent() {
     assert!(card.contains("__Réponse envoyée__"), "{card}");
     assert!(card.contains("votre bonnet vous attend"), "{card}");
     assert!(!card.contains("Brouillon proposé"), "{card}");
-    assert!(card.contains(&format!("Modifiée et approuvée** par <@{AGENT}>")), "{card}");
+    assert!(
+        card.contains(&format!("Modifiée et approuvée** par <@{AGENT}>")),
+        "{card}"
+    );
     let reqs = bot
         .fake
         .wait_for("the edited reply", |r| !replies(r, m).is_empty())
@@ -266,7 +274,10 @@ async fn an_edit_that_keeps_a_marker_is_refused_but_not_lost() {
     );
     let cb = bot.callback(submit).await;
     assert!(is_ephemeral(&cb), "{cb}");
-    assert!(content(&cb).contains("il reste 1 marqueur à compléter"), "{cb}");
+    assert!(
+        content(&cb).contains("il reste 1 marqueur à compléter"),
+        "{cb}"
+    );
     assert!(content(&cb).contains("brouillon v2"), "{cb}");
     let labels: Vec<&str> = cb["data"]["components"][0]["components"]
         .as_array()
@@ -274,7 +285,11 @@ async fn an_edit_that_keeps_a_marker_is_refused_but_not_lost() {
         .iter()
         .filter_map(|b| b["label"].as_str())
         .collect();
-    assert_eq!(labels, ["Modifier encore"], "no Envoyer while a marker remains");
+    assert_eq!(
+        labels,
+        ["Modifier encore"],
+        "no Envoyer while a marker remains"
+    );
     assert_eq!(status(&bot, id).await, Status::Drafted);
     let drafts = bot.pipeline.store.drafts(id).await.unwrap();
     let latest = drafts.last().unwrap();

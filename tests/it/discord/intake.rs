@@ -41,7 +41,10 @@ async fn a_public_message_is_recorded_acknowledged_in_a_thread_and_posted_to_its
         .unwrap();
     let text = ack.body["content"].as_str().unwrap();
     assert!(text.contains(&summary.reference), "{text}");
-    assert!(text.contains("jour ouvré") || text.contains("jours ouvrés"), "{text}");
+    assert!(
+        text.contains("jour ouvré") || text.contains("jours ouvrés"),
+        "{text}"
+    );
     assert!(!text.contains("(s)"), "{text}");
     assert!(text.contains("en réponse à votre message"), "{text}");
     assert_eq!(ack.body["allowed_mentions"]["parse"], json!([]));

@@ -9,6 +9,7 @@ mod followups;
 mod intake;
 mod once;
 mod staff;
+mod texts;
 
 use std::time::Duration;
 

@@ -105,7 +105,7 @@ async fn indicateurs_gives_the_report_numbers_and_needs_the_quality_role() {
     bot.stop().await;
 }
 
-fn item(id: i64, kind: Kind, facility: &str, deadline: NaiveDate, left: i64) -> OverdueItem {
+pub fn item(id: i64, kind: Kind, facility: &str, deadline: NaiveDate, left: i64) -> OverdueItem {
     OverdueItem {
         id: InquiryId(id),
         reference: format!("VSGP-2026-{id:06}"),
