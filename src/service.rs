@@ -194,7 +194,11 @@ async fn outbox_worker(
             return Ok(());
         }
         match deliver_due(store, transport, Utc::now()).await {
-            Ok(done) if !done.is_empty() => tracing::info!(?done, "outbox pass"),
+            Ok(done) if !done.is_empty() => {
+                tracing::info!(?done, "outbox pass");
+                // Claims are small: take the next one at once while there is work.
+                continue;
+            }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "outbox pass failed"),
         }
@@ -226,7 +230,8 @@ pub async fn sync_once(mail: &MailChannel) -> Result<OnceReport, ServiceError> {
         delivered.sent += pass.sent;
         delivered.failed += pass.failed;
         delivered.retried += pass.retried;
-        if pass.sent + pass.failed == 0 {
+        delivered.copied += pass.copied;
+        if pass.sent + pass.failed + pass.copied == 0 {
             break;
         }
     }

@@ -2,15 +2,16 @@
 //! the post of every draft (mail or chat) to the agents' channel of its kind — jobs, so that a
 //! post that fails is retried, and a draft is posted once per version.
 
-use chrono::{DateTime, Utc};
-use serde_json::json;
-
 use super::post::{render_post, PostInput};
 use super::{Data, DiscordError};
 use crate::calendar::paris_date;
+use chrono::{DateTime, Utc};
+
 use crate::inquiry::Lang;
 use crate::labels;
-use crate::store::{InquiryId, JobKind, NewJob, Status};
+use crate::store::{
+    DiscordAck, DiscordPost, InquiryId, JobKind, NewJob, Payload, Snowflake, Status,
+};
 
 /// The short French acknowledgement of a chat message: the reference, the engagement's delay
 /// (agreed: "1 jour ouvré", "2 jours ouvrés"), and where the answer will come (a reply to the
@@ -63,15 +64,14 @@ pub async fn enqueue_ack(
     let job = NewJob {
         inquiry: id,
         kind: JobKind::Ack,
-        transport: "discord".to_string(),
         message_id: format!("<{}.ack@discord>", s.reference),
         recipient: None,
-        payload: json!({
-            "channel_id": channel_id.to_string(),
-            "message_id": message_id.to_string(),
-            "dm": dm,
-            "thread_name": format!("Demande {}", s.reference),
-            "text": ack_text(&s.reference, days, deadline, dm),
+        payload: Payload::DiscordAck(DiscordAck {
+            channel_id: Snowflake(channel_id),
+            message_id: Snowflake(message_id),
+            dm,
+            thread_name: format!("Demande {}", s.reference),
+            text: ack_text(&s.reference, days, deadline, dm),
         }),
     };
     Ok(store.enqueue(&job, now).await?)
@@ -133,10 +133,12 @@ pub async fn enqueue_post(
     let job = NewJob {
         inquiry: id,
         kind: JobKind::DiscordPost,
-        transport: "discord".to_string(),
         message_id: format!("<{}.post{version}@discord>", s.reference),
         recipient: None,
-        payload: json!({ "channel_id": channel.to_string(), "content": content }),
+        payload: Payload::DiscordPost(DiscordPost {
+            channel_id: Snowflake(channel.get()),
+            content,
+        }),
     };
     let written = store.enqueue(&job, now).await?;
     data.mark_posted(key);

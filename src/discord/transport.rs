@@ -20,8 +20,8 @@ use serenity::all::{
 use super::lookup::{self, Found};
 use super::post::{buttons, split_message, MAX_CONTENT};
 use crate::draft::render::text_to_markdown;
-use crate::pipeline::{DeliveryError, Transport};
-use crate::store::{Job, JobKind};
+use crate::pipeline::{DeliveryError, Receipt, Transport};
+use crate::store::{DiscordAck, DiscordPost, DiscordReply, Job, Payload};
 
 /// Discord's JSON error code: "A thread has already been created for this message".
 pub const THREAD_ALREADY_CREATED: isize = 160_004;
@@ -30,21 +30,6 @@ pub const THREAD_ALREADY_CREATED: isize = 160_004;
 #[derive(Clone)]
 pub struct DiscordTransport {
     pub http: Arc<Http>,
-}
-
-fn field<'a>(job: &'a Job, name: &str) -> Result<&'a str, DeliveryError> {
-    job.payload
-        .get(name)
-        .and_then(Value::as_str)
-        .ok_or_else(|| DeliveryError::Permanent(format!("job {}: no `{name}` in payload", job.id)))
-}
-
-fn id(job: &Job, name: &str) -> Result<u64, DeliveryError> {
-    field(job, name)?
-        .parse::<u64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| DeliveryError::Permanent(format!("job {}: `{name}` is not an id", job.id)))
 }
 
 /// Discord's JSON error code of a failed request, if any.
@@ -68,9 +53,10 @@ pub fn classify(e: serenity::Error) -> DeliveryError {
     DeliveryError::Temporary(e.to_string())
 }
 
-/// True when an earlier attempt of the job began (and may have left before a crash).
-fn may_have_left(job: &Job) -> bool {
-    job.attempts > 0
+/// True, while delivering, when an attempt before this one began: the outbox records this
+/// attempt in flight (counting it) before [`Transport::deliver`] runs, so the count includes it.
+fn earlier_attempt(job: &Job) -> bool {
+    job.attempts > 1
 }
 
 /// A message that can mention nobody.
@@ -117,8 +103,20 @@ impl DiscordTransport {
         reply_to_first: Option<MessageId>,
         text: &str,
     ) -> Result<Vec<String>, DeliveryError> {
+        self.send_text_looking(job, channel, reply_to_first, text, earlier_attempt(job))
+            .await
+    }
+
+    async fn send_text_looking(
+        &self,
+        job: &Job,
+        channel: ChannelId,
+        reply_to_first: Option<MessageId>,
+        text: &str,
+        look: bool,
+    ) -> Result<Vec<String>, DeliveryError> {
         let parts = split_message(&text_to_markdown(text), MAX_CONTENT);
-        let recent = if may_have_left(job) {
+        let recent = if look {
             lookup::recent_own(&self.http, channel).await?
         } else {
             Vec::new()
@@ -148,20 +146,15 @@ impl DiscordTransport {
         Ok(ids)
     }
 
-    async fn acknowledge(&self, job: &Job) -> Result<Value, DeliveryError> {
-        let channel = ChannelId::new(id(job, "channel_id")?);
-        let message = MessageId::new(id(job, "message_id")?);
-        let text = field(job, "text")?;
-        let dm = job
-            .payload
-            .get("dm")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        if dm {
+    async fn acknowledge(&self, job: &Job, ack: &DiscordAck) -> Result<Value, DeliveryError> {
+        let channel = ChannelId::new(ack.channel_id.0);
+        let message = MessageId::new(ack.message_id.0);
+        let text = ack.text.as_str();
+        if ack.dm {
             let ids = self.send_text(job, channel, Some(message), text).await?;
             return Ok(json!({ "channel_id": channel.to_string(), "messages": ids }));
         }
-        let name = field(job, "thread_name").unwrap_or("Votre demande");
+        let name = ack.thread_name.as_str();
         let (thread, existed) = match channel
             .create_thread_from_message(&self.http, message, CreateThread::new(name))
             .await
@@ -178,36 +171,30 @@ impl DiscordTransport {
             }
             Err(e) => return Err(classify(e)),
         };
-        let mut retry = job.clone();
-        if existed {
+        let ids = if existed {
             // An existing thread may hold our text already, even on a first attempt.
-            retry.attempts = retry.attempts.max(1);
-        }
-        let ids = self.send_text(&retry, thread, None, text).await?;
+            self.send_text_looking(job, thread, None, text, true)
+                .await?
+        } else {
+            self.send_text(job, thread, None, text).await?
+        };
         Ok(json!({ "thread_id": thread.to_string(), "messages": ids }))
     }
 
-    async fn reply(&self, job: &Job) -> Result<Value, DeliveryError> {
-        let channel = ChannelId::new(id(job, "channel_id")?);
-        let reply_to = MessageId::new(id(job, "reply_to")?);
+    async fn reply(&self, job: &Job, reply: &DiscordReply) -> Result<Value, DeliveryError> {
+        let channel = ChannelId::new(reply.channel_id.0);
+        let reply_to = MessageId::new(reply.reply_to.0);
         let ids = self
-            .send_text(job, channel, Some(reply_to), field(job, "text")?)
+            .send_text(job, channel, Some(reply_to), &reply.text)
             .await?;
         Ok(json!({ "channel_id": channel.to_string(), "messages": ids }))
     }
 
-    async fn post(&self, job: &Job) -> Result<Value, DeliveryError> {
-        let channel = ChannelId::new(id(job, "channel_id")?);
-        let content = field(job, "content")?;
+    async fn post(&self, job: &Job, post: &DiscordPost) -> Result<Value, DeliveryError> {
+        let channel = ChannelId::new(post.channel_id.0);
+        let content = post.content.as_str();
         let detail =
             |post: u64| json!({ "channel_id": channel.to_string(), "post_id": post.to_string() });
-        if may_have_left(job) {
-            let recent = lookup::recent_own(&self.http, channel).await?;
-            if let Some(Found { id }) = lookup::find_post(&recent, content, &nonce(job, 0)) {
-                tracing::info!(job = job.id, "agents' post already there before a restart");
-                return Ok(detail(id));
-            }
-        }
         let m = quiet(content)
             .components(buttons(job.inquiry.0))
             .nonce(Nonce::String(nonce(job, 0)))
@@ -221,11 +208,33 @@ impl Transport for DiscordTransport {
         "discord"
     }
 
-    async fn deliver(&self, job: &Job) -> Result<Value, DeliveryError> {
-        match job.kind {
-            JobKind::Ack => self.acknowledge(job).await,
-            JobKind::Reply => self.reply(job).await,
-            JobKind::DiscordPost => self.post(job).await,
+    /// The recovery hook: the agents' card by its nonce or text among the channel's recent
+    /// messages. Acknowledgements and replies answer None here and look part by part while
+    /// delivering (a part already in the reply chain, or in the existing thread, is not sent
+    /// again), so an answer cut short by a crash is completed, not repeated.
+    async fn find_delivered(&self, job: &Job) -> Result<Option<Receipt>, DeliveryError> {
+        let Payload::DiscordPost(post) = &job.payload else {
+            return Ok(None);
+        };
+        let channel = ChannelId::new(post.channel_id.0);
+        let recent = lookup::recent_own(&self.http, channel).await?;
+        Ok(
+            lookup::find_post(&recent, &post.content, &nonce(job, 0)).map(|Found { id }| {
+                tracing::info!(job = job.id, "agents' post already there before a restart");
+                json!({ "channel_id": channel.to_string(), "post_id": id.to_string() })
+            }),
+        )
+    }
+
+    async fn deliver(&self, job: &Job) -> Result<Receipt, DeliveryError> {
+        match &job.payload {
+            Payload::DiscordAck(ack) => self.acknowledge(job, ack).await,
+            Payload::DiscordReply(reply) => self.reply(job, reply).await,
+            Payload::DiscordPost(post) => self.post(job, post).await,
+            Payload::Mail(_) => Err(DeliveryError::Permanent(format!(
+                "job {}: a mail addressed to Discord",
+                job.id
+            ))),
         }
     }
 }

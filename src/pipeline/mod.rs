@@ -14,10 +14,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::draft::{AckInput, ReplyInput};
 use crate::inquiry::{Channel, Classification, Message};
-use crate::store::{DraftText, InquiryId, JobKind, NewInquiry, NewJob, Status, Store, StoreError};
+use crate::store::{
+    DraftText, InquiryId, JobKind, MailMessage, NewInquiry, NewJob, Payload, Status, Store,
+    StoreError,
+};
 
 pub use decide::{ApproveError, Decision};
-pub use deliver::{deliver_due, Delivered, DeliveryError, FileTransport, Transport};
+pub use deliver::{
+    deliver_due, Delivered, DeliveryError, FileTransport, Receipt, Transport, CLAIM_BATCH, LEASE,
+};
 pub use knowledge::{Knowledge, KnowledgeError};
 
 /// How to answer an inquiry; stored with it (personal data).
@@ -254,25 +259,22 @@ impl Pipeline {
                 deadline: k.calendar.deadline(incoming.received_at, days),
             },
         )?;
-        let mut refs = references.clone();
-        refs.extend(message_id.iter().cloned());
         Ok(Some(NewJob {
             inquiry: id,
             kind: JobKind::Ack,
-            transport: "mail".to_string(),
             message_id: format!("<{reference}.ack@{}>", k.mail.message_id_domain()),
             recipient: Some(to.clone()),
-            payload: serde_json::json!({
-                "to": to,
-                "to_name": name,
-                "from": k.mail.from,
-                "subject": draft.subject,
-                "text": draft.text,
-                "html": draft.html,
-                "in_reply_to": message_id,
-                "references": refs,
-                "auto_submitted": "auto-replied",
-                "lang": draft.lang,
+            payload: Payload::Mail(MailMessage {
+                to: to.clone(),
+                to_name: name.clone(),
+                from: k.mail.from.clone(),
+                subject: draft.subject,
+                text: draft.text,
+                html: Some(draft.html),
+                in_reply_to: message_id.clone(),
+                references: MailMessage::thread(references, message_id.as_deref()),
+                auto_submitted: Some("auto-replied".to_string()),
+                lang: Some(draft.lang),
             }),
         }))
     }
@@ -294,12 +296,7 @@ impl Pipeline {
                 skipped += 1;
                 continue;
             };
-            let route = self
-                .store
-                .route(*id)
-                .await?
-                .and_then(|r| serde_json::from_value(r).ok())
-                .unwrap_or(Route::None);
+            let route = self.store.route(*id).await?.unwrap_or(Route::None);
             let incoming = Incoming {
                 channel: summary.channel,
                 source_key: String::new(),

@@ -10,6 +10,7 @@ mod dialect;
 mod discord;
 mod followup;
 mod import;
+mod lease;
 mod mail;
 mod outbox;
 mod overdue;
@@ -38,7 +39,10 @@ pub use discord::ChatCursor;
 pub use followup::Followup;
 pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
 pub use mail::{FollowUp, MailCursor};
-pub use outbox::{Job, JobKind, NewJob};
+pub use outbox::{
+    claim_token, DiscordAck, DiscordPost, DiscordReply, Job, JobKind, MailMessage, NewJob, Payload,
+    Snowflake, Step, MAX_REFERENCES,
+};
 pub use overdue::OverdueItem;
 pub use purge::{parse_retention, PurgeSummary, Retention, RetentionError};
 pub use read::InquirySummary;
@@ -71,6 +75,12 @@ pub enum StoreError {
     NotFound(InquiryId),
     #[error("inquiry {inquiry}: {message}")]
     Corrupt { inquiry: InquiryId, message: String },
+    #[error("corrupt ledger row {row} ({table}): {message}")]
+    CorruptRow {
+        table: &'static str,
+        row: i64,
+        message: String,
+    },
 }
 
 /// What the store needs to know to compute engagements and references.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{Duration, Utc};
 use guichet::discord::{build_http, DiscordTransport, Settings};
 use guichet::pipeline::deliver_due;
-use guichet::store::{InquiryId, JobKind, NewJob, Store};
+use guichet::store::{DiscordPost, InquiryId, JobKind, NewJob, Payload, Snowflake, Store};
 use serde_json::json;
 
 use super::fake::Fake;
@@ -30,10 +30,12 @@ async fn a_failed_post_is_retried_by_the_outbox() {
     let job = NewJob {
         inquiry: id,
         kind: JobKind::DiscordPost,
-        transport: "discord".to_string(),
         message_id: "<post-test@discord>".to_string(),
         recipient: None,
-        payload: json!({ "channel_id": AGENTS_DEFAULT.to_string(), "content": "brouillon" }),
+        payload: Payload::DiscordPost(DiscordPost {
+            channel_id: Snowflake(AGENTS_DEFAULT),
+            content: "brouillon".to_string(),
+        }),
     };
     let now = Utc::now();
     store.enqueue(&job, now).await.unwrap();

@@ -8,7 +8,10 @@ use std::sync::Arc;
 use chrono::{Duration as Span, Utc};
 use guichet::discord::{build_http, DiscordTransport, Settings};
 use guichet::pipeline::{deliver_due, Transport};
-use guichet::store::{InquiryId, JobKind, NewJob, Store};
+use guichet::store::{
+    claim_token, DiscordAck, DiscordPost, InquiryId, JobKind, NewJob, Payload, Snowflake, Step,
+    Store,
+};
 
 use super::fake::{user, Fake, GUILD};
 use super::*;
@@ -50,26 +53,37 @@ async fn setup() -> Setup {
 
 /// Claims the job and delivers it without marking it (the process dies right after sending).
 async fn deliver_then_die(s: &Setup) {
-    let jobs = s
+    let now = Utc::now();
+    let mut jobs = s
         .store
-        .claim_jobs("discord", Utc::now(), Span::seconds(1), 10)
+        .claim(
+            Step::Send,
+            "discord",
+            &claim_token(),
+            now,
+            Span::seconds(1),
+            10,
+        )
         .await
         .unwrap();
     assert_eq!(jobs.len(), 1);
+    assert!(s.store.begin_attempt(&mut jobs[0], now).await.unwrap());
     s.transport.deliver(&jobs[0]).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_card_sent_before_a_crash_is_found_and_not_posted_again() {
     let s = setup().await;
-    let content = "**VSGP-2026-000001** · Discord · brouillon v1\\nTexte";
+    let content = "**VSGP-2026-000001** · Discord · brouillon v1\nTexte";
     let job = NewJob {
         inquiry: s.id,
         kind: JobKind::DiscordPost,
-        transport: "discord".to_string(),
         message_id: "<VSGP-2026-000001.post1@discord>".to_string(),
         recipient: None,
-        payload: json!({ "channel_id": AGENTS_DEFAULT.to_string(), "content": content }),
+        payload: Payload::DiscordPost(DiscordPost {
+            channel_id: Snowflake(AGENTS_DEFAULT),
+            content: content.to_string(),
+        }),
     };
     s.store.enqueue(&job, Utc::now()).await.unwrap();
     deliver_then_die(&s).await;
@@ -99,20 +113,22 @@ async fn an_acknowledgement_sent_before_a_crash_is_not_sent_again_and_an_existin
     let citizen = s
         .fake
         .write_unseen(PUBLIC, user(CITIZEN, "Camille", false), LOST, Some(GUILD));
-    let job = |mid: &str| NewJob {
+    let job = |mid: &str, message: u64| NewJob {
         inquiry: s.id,
         kind: JobKind::Ack,
-        transport: "discord".to_string(),
         message_id: mid.to_string(),
         recipient: None,
-        payload: json!({
-            "channel_id": PUBLIC.to_string(), "message_id": citizen.to_string(), "dm": false,
-            "thread_name": "Demande VSGP-2026-000001",
-            "text": "Bonjour, votre demande est enregistrée sous la référence VSGP-2026-000001.",
+        payload: Payload::DiscordAck(DiscordAck {
+            channel_id: Snowflake(PUBLIC),
+            message_id: Snowflake(message),
+            dm: false,
+            thread_name: "Demande VSGP-2026-000001".to_string(),
+            text: "Bonjour, votre demande est enregistrée sous la référence VSGP-2026-000001."
+                .to_string(),
         }),
     };
     s.store
-        .enqueue(&job("<a@discord>"), Utc::now())
+        .enqueue(&job("<a@discord>", citizen), Utc::now())
         .await
         .unwrap();
     deliver_then_die(&s).await;
@@ -131,9 +147,10 @@ async fn an_acknowledgement_sent_before_a_crash_is_not_sent_again_and_an_existin
         .fake
         .write_unseen(PUBLIC, user(CITIZEN, "Camille", false), HOURS, Some(GUILD));
     s.fake.open_thread(other);
-    let mut second = job("<b@discord>");
-    second.payload["message_id"] = json!(other.to_string());
-    s.store.enqueue(&second, Utc::now()).await.unwrap();
+    s.store
+        .enqueue(&job("<b@discord>", other), Utc::now())
+        .await
+        .unwrap();
     let done = deliver_due(&s.store, &s.transport, Utc::now() + Span::minutes(20))
         .await
         .unwrap();

@@ -2,6 +2,7 @@
 //! receiver delivering into the citizen's Dovecot mailbox.
 
 mod cli;
+mod crash;
 mod intake;
 mod limits;
 mod outbound;
