@@ -8,6 +8,7 @@ mod fake;
 mod followups;
 mod intake;
 mod once;
+mod process;
 mod staff;
 mod texts;
 
