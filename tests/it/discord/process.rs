@@ -91,6 +91,11 @@ fn rand_below(n: u64) -> u64 {
     u64::from_le_bytes(bytes.try_into().expect("8 bytes")) % n.max(1)
 }
 
+/// Messages Discord accepted from the bot so far.
+fn created(fake: &Fake) -> usize {
+    fake.requests().iter().filter(|q| q.created.is_some()).count()
+}
+
 /// The messages of the bot in a channel whose text names `reference`.
 fn naming(fake: &Fake, channel: u64, reference: &str) -> usize {
     bot_messages_in(fake, channel)
@@ -222,8 +227,17 @@ async fn burst_with_kills(messages: usize, kills: usize) {
         );
         written.push((channel, m));
         while k < kill_at.len() && kill_at[k] == i {
-            // Anywhere: while taking in, posting the card, creating the thread, marking sent.
-            tokio::time::sleep(Duration::from_millis(rand_below(400))).await;
+            if k % 2 == 0 {
+                // Right after Discord accepted a message: between the post and its "sent" mark.
+                let before = created(&op.fake);
+                let t = Instant::now();
+                while created(&op.fake) == before && t.elapsed() < Duration::from_secs(3) {
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                }
+            } else {
+                // Anywhere: while taking in, posting the card, creating the thread.
+                tokio::time::sleep(Duration::from_millis(rand_below(400))).await;
+            }
             kill(bot);
             bot = op.start();
             k += 1;
