@@ -157,3 +157,50 @@ async fn an_acknowledgement_sent_before_a_crash_is_not_sent_again_and_an_existin
     assert_eq!((done.sent, done.failed), (1, 0));
     assert_eq!(bot_messages_in(&s.fake, other).len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_answer_goes_out_in_parts_cut_between_sentences_each_a_reply_to_the_last() {
+    let s = setup().await;
+    let citizen = s
+        .fake
+        .write_unseen(PUBLIC, user(CITIZEN, "Camille", false), LOST, Some(GUILD));
+    let sentence =
+        "Votre bonnet de bain a été retrouvé et vous attend à l'accueil du centre aquatique. ";
+    let text = format!("Bonjour,\n\n{}\n\nBien cordialement,", sentence.repeat(35));
+    assert!(text.chars().count() > 2900);
+    let job = NewJob {
+        inquiry: s.id,
+        kind: JobKind::Reply,
+        message_id: "<VSGP-2026-000001.reply1@discord>".to_string(),
+        recipient: None,
+        payload: Payload::DiscordReply(guichet::store::DiscordReply {
+            channel_id: Snowflake(PUBLIC),
+            reply_to: Snowflake(citizen),
+            text: text.clone(),
+        }),
+    };
+    s.store.enqueue(&job, Utc::now()).await.unwrap();
+    let done = deliver_due(&s.store, &s.transport, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(done.sent, 1);
+    let parts = bot_messages_in(&s.fake, PUBLIC);
+    assert_eq!(parts.len(), 2, "{parts:#?}");
+    let mut previous = citizen.to_string();
+    for p in &parts {
+        assert_eq!(
+            p["message_reference"]["message_id"],
+            json!(previous),
+            "a reply chain"
+        );
+        previous = p["id"].as_str().unwrap().to_string();
+        let t = p["content"].as_str().unwrap();
+        assert!(t.chars().count() <= 2000);
+    }
+    let first = parts[0]["content"].as_str().unwrap().trim_end();
+    assert!(
+        first.ends_with("centre aquatique."),
+        "cut between sentences: …{}",
+        &first[first.len() - 40..]
+    );
+}

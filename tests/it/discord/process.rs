@@ -93,7 +93,10 @@ fn rand_below(n: u64) -> u64 {
 
 /// Messages Discord accepted from the bot so far.
 fn created(fake: &Fake) -> usize {
-    fake.requests().iter().filter(|q| q.created.is_some()).count()
+    fake.requests()
+        .iter()
+        .filter(|q| q.created.is_some())
+        .count()
 }
 
 /// The messages of the bot in a channel whose text names `reference`.
