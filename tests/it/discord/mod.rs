@@ -3,6 +3,7 @@
 
 mod agents;
 mod catchup;
+mod cursors;
 mod delivery;
 mod fake;
 mod followups;
