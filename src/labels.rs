@@ -4,8 +4,7 @@
 //! direction-changing characters made visible). Pure: values in, text out. Facility names come
 //! from the catalogue.
 
-use crate::inquiry::{Channel, Kind, Lang, Topic};
-use crate::store::Status;
+use crate::inquiry::{Channel, Kind, Lang, Status, Topic};
 
 /// A non-breaking space (French typography: before « ; : ! ? % », inside « »).
 pub const NBSP: char = '\u{a0}';

@@ -11,18 +11,15 @@ use serenity::all::{
 
 use super::post::{decided_post, outcome_line};
 use super::{Data, DiscordError};
-use crate::inquiry::{FacilityId, Kind};
+use crate::inquiry::{Actor, FacilityId, Kind, RejectReason, Verb};
+use crate::inquiry::{InquiryId, Outcome, Standing};
 use crate::labels;
 use crate::pipeline::ApproveError;
-use crate::store::{InquiryId, Outcome, Standing};
 
-/// The reasons offered by Rejeter.
-pub const REJECT_REASONS: &[&str] = &["spam", "doublon", "traité par téléphone", "hors périmètre"];
-
-/// A parsed `custom_id`: `g:{action}:{inquiry}[:{post message}[:{draft version}]]`.
+/// A parsed `custom_id`: `g:{verb}:{inquiry}[:{post message}[:{draft version}]]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
-    pub verb: String,
+    pub verb: Verb,
     pub inquiry: InquiryId,
     /// The agents' card the action is about (menus and previews are other messages).
     pub post: Option<MessageId>,
@@ -32,25 +29,12 @@ pub struct Action {
 
 /// Reads a custom id written by this bot; anything else is None.
 pub fn parse_custom_id(id: &str) -> Option<Action> {
-    let mut parts = id.split(':');
-    if parts.next()? != "g" {
-        return None;
-    }
-    let verb = parts.next()?.to_string();
-    let inquiry = InquiryId(parts.next()?.parse().ok()?);
-    let post = match parts.next() {
-        Some(p) => Some(MessageId::new(p.parse().ok().filter(|n| *n > 0)?)),
-        None => None,
-    };
-    let version = match parts.next() {
-        Some(v) => Some(v.parse().ok()?),
-        None => None,
-    };
+    let a = crate::inquiry::Action::parse(id)?;
     Some(Action {
-        verb,
-        inquiry,
-        post,
-        version,
+        verb: a.verb,
+        inquiry: a.inquiry,
+        post: a.post.map(MessageId::new),
+        version: a.version,
     })
 }
 
@@ -60,17 +44,14 @@ pub fn has_role(member: Option<&Member>, role: RoleId) -> bool {
 }
 
 /// The ledger's actor for a Discord user.
-pub fn actor(user_id: u64) -> String {
-    format!("discord:{user_id}")
+pub fn actor(user_id: u64) -> Actor {
+    Actor::discord(user_id)
 }
 
 /// What the second agent is told.
 pub fn already_decided(s: &Standing) -> String {
-    let who = match s.decided_by.as_deref() {
-        Some(a) => match a.strip_prefix("discord:") {
-            Some(uid) => format!("<@{uid}>"),
-            None => a.to_string(),
-        },
+    let who = match s.decider() {
+        Some(actor) => actor.mention(),
         None => "quelqu'un d'autre".to_string(),
     };
     let when = s
@@ -132,8 +113,8 @@ pub async fn on_component(
             ComponentInteractionDataKind::StringSelect { values } => values.first().cloned(),
             _ => None,
         };
-        match action.verb.as_str() {
-            "ok" => {
+        match action.verb {
+            Verb::Approve => {
                 let text = latest_draft(data, action.inquiry).await?;
                 let r = data
                     .pipeline
@@ -141,20 +122,20 @@ pub async fn on_component(
                     .await;
                 approval_response(r, &i.message.content, &text, "Approuvée", user, now)
             }
-            "send" => super::modal::on_send(ctx, data, i, &action, now).await?,
-            "edit" => {
+            Verb::Send => super::modal::on_send(ctx, data, i, &action, now).await?,
+            Verb::Edit => {
                 let post = action.post.unwrap_or(i.message.id);
                 super::modal::edit_modal(data, action.inquiry, post).await?
             }
-            "move" => ephemeral_menu(data, action.inquiry, i.message.id, true),
-            "no" => ephemeral_menu(data, action.inquiry, i.message.id, false),
-            "movek" | "movef" | "reject" => match (selected, action.post) {
+            Verb::Move => ephemeral_menu(data, action.inquiry, i.message.id, true),
+            Verb::No => ephemeral_menu(data, action.inquiry, i.message.id, false),
+            Verb::MoveKind | Verb::MoveFacility | Verb::Reject => match (selected, action.post) {
                 (Some(value), Some(post)) => {
                     decide_from_menu(ctx, data, i, &action, post, &value, now).await?
                 }
                 _ => ephemeral("Choix invalide."),
             },
-            _ => return Ok(()),
+            Verb::Modal => return Ok(()),
         }
     };
     i.create_response(&ctx.http, response).await?;
@@ -248,14 +229,14 @@ fn ephemeral_menu(
         vec![
             CreateActionRow::SelectMenu(
                 CreateSelectMenu::new(
-                    format!("g:movek:{}:{post}", id.0),
+                    Verb::MoveKind.custom_id(id, Some(post.get())),
                     CreateSelectMenuKind::String { options: kinds },
                 )
                 .placeholder("Type d'équipement (sans équipement précis)"),
             ),
             CreateActionRow::SelectMenu(
                 CreateSelectMenu::new(
-                    format!("g:movef:{}:{post}", id.0),
+                    Verb::MoveFacility.custom_id(id, Some(post.get())),
                     CreateSelectMenuKind::String {
                         options: facilities,
                     },
@@ -264,13 +245,13 @@ fn ephemeral_menu(
             ),
         ]
     } else {
-        let reasons = REJECT_REASONS
+        let reasons = RejectReason::ALL
             .iter()
-            .map(|r| CreateSelectMenuOption::new(labels::reason(r), *r))
+            .map(|r| CreateSelectMenuOption::new(labels::reason(r.label()), r.label()))
             .collect();
         vec![CreateActionRow::SelectMenu(
             CreateSelectMenu::new(
-                format!("g:reject:{}:{post}", id.0),
+                Verb::Reject.custom_id(id, Some(post.get())),
                 CreateSelectMenuKind::String { options: reasons },
             )
             .placeholder("Motif du rejet"),
@@ -300,19 +281,19 @@ async fn decide_from_menu(
     let user = i.user.id.get();
     let id = action.inquiry;
     let p = &data.pipeline;
-    let (done, what) = match action.verb.as_str() {
-        "reject" => {
-            if !REJECT_REASONS.contains(&value) {
+    let (done, what) = match action.verb {
+        Verb::Reject => {
+            let Ok(reason) = value.parse::<RejectReason>() else {
                 return Ok(ephemeral("Motif inconnu."));
-            }
-            let o = p.reject(id, &actor(user), value, now).await?;
+            };
+            let o = p.reject(id, &actor(user), reason, now).await?;
             (
                 o == Outcome::Done,
                 format!("Rejetée ({})", labels::reason(value)),
             )
         }
         verb => {
-            let (kind, facility) = if verb == "movef" {
+            let (kind, facility) = if verb == Verb::MoveFacility {
                 let Ok(f) = FacilityId::parse(value) else {
                     return Ok(ephemeral("Équipement inconnu."));
                 };
@@ -350,7 +331,7 @@ async fn decide_from_menu(
         Ok(m) => m.content,
         Err(_) => format!("**{reference}**"),
     };
-    let section = if action.verb == "reject" {
+    let section = if action.verb == Verb::Reject {
         format!("__Motif du rejet__ : {}", labels::reason(value))
     } else {
         String::new()
@@ -366,7 +347,7 @@ async fn decide_from_menu(
     if let Err(e) = i.channel_id.edit_message(&ctx.http, post, edit).await {
         tracing::warn!(error = %e, "could not edit the agents' post");
     }
-    if action.verb != "reject" {
+    if action.verb != Verb::Reject {
         super::jobs::enqueue_post(data, id, now).await?;
     }
     Ok(update(format!("{what}.")))
@@ -379,21 +360,21 @@ mod tests {
     #[test]
     fn custom_ids_round_trip_and_reject_foreign_ones() {
         let a = parse_custom_id("g:reject:42:1234").unwrap();
-        assert_eq!(a.verb, "reject");
+        assert_eq!(a.verb, Verb::Reject);
         assert_eq!(a.inquiry, InquiryId(42));
         assert_eq!(a.post, Some(MessageId::new(1234)));
         assert_eq!(parse_custom_id("g:ok:7").unwrap().post, None);
-        assert_eq!(parse_custom_id("g:send:7:12:3").unwrap().version, Some(3));
-        assert!(parse_custom_id("g:send:7:12:x").is_none());
         assert!(parse_custom_id("x:ok:7").is_none());
         assert!(parse_custom_id("g:ok:abc").is_none());
         assert!(parse_custom_id("g:ok:1:0").is_none());
+        assert_eq!(parse_custom_id("g:send:7:12:3").unwrap().version, Some(3));
+        assert!(parse_custom_id("g:send:7:12:x").is_none());
     }
 
     #[test]
     fn the_second_agent_is_told_who() {
         let s = Standing {
-            status: crate::store::Status::Approved,
+            status: crate::inquiry::Status::Approved,
             decided_by: Some("discord:55".into()),
             decided_at: None,
         };

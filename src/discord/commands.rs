@@ -15,9 +15,10 @@ use crate::calendar::paris_date;
 use crate::draft::render::text_to_markdown;
 use crate::faq::catalogue::Catalogue;
 use crate::indicators::Indicators;
+use crate::indicators::{GroupBy, OverdueItem, ReportQuery};
 use crate::inquiry::Lang;
 use crate::labels;
-use crate::store::{GroupBy, OverdueItem, ReportQuery, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// The commands registered in the guild.
 pub fn definitions() -> Vec<CreateCommand> {

@@ -8,9 +8,9 @@ use serenity::all::{
 };
 
 use super::{catchup, jobs, Data, DiscordError};
-use crate::inquiry::{Address, Channel, Message};
-use crate::pipeline::{Incoming, Intake, Route};
-use crate::store::{ChatCursor, Status};
+use crate::inquiry::{Address, Channel, FollowUp, FollowUpKind, Message, Status};
+use crate::pipeline::{ChatPlace, Incoming, Intake, Route};
+use crate::store::ChatCursor;
 
 /// What the bot needs of a Discord message (kept small so tests can build one).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +108,7 @@ pub async fn take_in(
                 id,
                 reference,
                 automatic: false,
+                ..
             } => {
                 tracing::info!(inquiry = id.0, %reference, history, "discord message recorded");
                 Some(id)
@@ -119,7 +120,12 @@ pub async fn take_in(
             Intake::Created { .. } => None,
         };
         if let Some(id) = acknowledge.filter(|_| !history) {
-            jobs::enqueue_ack(data, id, chat.channel_id, chat.message_id, dm, now).await?;
+            let place = ChatPlace {
+                channel_id: chat.channel_id,
+                message_id: chat.message_id,
+                dm,
+            };
+            data.pipeline.acknowledge_chat(id, place, now).await?;
             jobs::enqueue_post(data, id, now).await?;
             data.wake.notify_one();
         }
@@ -144,11 +150,9 @@ pub async fn on_update(data: &Data, event: &MessageUpdateEvent) -> Result<(), Di
     let Some(text) = &event.content else {
         return Ok(()); // embeds resolved, pins: not an edit of the text
     };
-    let store = &data.pipeline.store;
-    if let Some(id) = store.inquiry_by_source(&source_key(event.id.get())).await? {
-        store
-            .record_followup(id, "edited", Some(text), Utc::now())
-            .await?;
+    let edit = FollowUp::chat(FollowUpKind::Edited, Some(text), Utc::now());
+    let source = source_key(event.id.get());
+    if let Some(id) = data.pipeline.chat_follow_up(&source, &edit).await? {
         tracing::info!(inquiry = id.0, "citizen edited their discord message");
     }
     Ok(())
@@ -156,11 +160,9 @@ pub async fn on_update(data: &Data, event: &MessageUpdateEvent) -> Result<(), Di
 
 /// A deletion: recorded; the inquiry and its original text stay.
 pub async fn on_delete(data: &Data, message: MessageId) -> Result<(), DiscordError> {
-    let store = &data.pipeline.store;
-    if let Some(id) = store.inquiry_by_source(&source_key(message.get())).await? {
-        store
-            .record_followup(id, "deleted", None, Utc::now())
-            .await?;
+    let deletion = FollowUp::chat(FollowUpKind::Deleted, None, Utc::now());
+    let source = source_key(message.get());
+    if let Some(id) = data.pipeline.chat_follow_up(&source, &deletion).await? {
         tracing::info!(inquiry = id.0, "citizen deleted their discord message");
     }
     Ok(())

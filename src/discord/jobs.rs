@@ -1,35 +1,14 @@
-//! The outbox jobs the bot writes: the acknowledgement in a thread under a citizen's message, and
-//! the post of every draft (mail or chat) to the agents' channel of its kind — jobs, so that a
-//! post that fails is retried, and a draft is posted once per version.
+//! The outbox jobs the bot writes: the post of every draft (mail or chat) to the agents' channel of
+//! its kind — jobs, so that a post that fails is retried, and a draft is posted once per version.
+//! (The chat acknowledgement is the pipeline's: [`crate::pipeline::Pipeline::acknowledge_chat`].)
 
 use super::post::{render_post, PostInput};
 use super::{Data, DiscordError};
 use crate::calendar::paris_date;
 use chrono::{DateTime, Utc};
 
-use crate::inquiry::Lang;
-use crate::labels;
-use crate::store::{
-    DiscordAck, DiscordPost, InquiryId, JobKind, NewJob, Payload, Snowflake, Status,
-};
-
-/// The short French acknowledgement of a chat message: the reference, the engagement's delay
-/// (agreed: "1 jour ouvré", "2 jours ouvrés"), and where the answer will come (a reply to the
-/// citizen's message in the channel, or in the private conversation).
-pub fn ack_text(reference: &str, days: u32, deadline: chrono::NaiveDate, dm: bool) -> String {
-    let place = if dm {
-        "dans cette conversation privée"
-    } else {
-        "sur le salon, en réponse à votre message"
-    };
-    format!(
-        "Bonjour, votre demande est bien enregistrée sous la référence {reference}. \
-         Un agent de Vallée Sud – Grand Paris vous répondra {place} sous {}, \
-         au plus tard le {}. Merci de ne pas partager de données sensibles sur ce salon.",
-        labels::working_days(i64::from(days), Lang::Fr),
-        deadline.format("%d/%m/%Y")
-    )
-}
+use crate::inquiry::{InquiryId, Status};
+use crate::store::{DiscordPost, JobKind, NewJob, Payload, Snowflake};
 
 /// A rule id as agents read it: a rule about a facility names it (`nom:piscine-pajeaud` →
 /// `nom : Centre aquatique Pajeaud`).
@@ -44,37 +23,6 @@ pub fn rule_label(rule: &str, catalogue: &crate::faq::catalogue::Catalogue) -> S
             None => rule.to_string(),
         },
     }
-}
-
-/// Writes the acknowledgement job of a chat inquiry (idempotent: one per inquiry).
-pub async fn enqueue_ack(
-    data: &Data,
-    id: InquiryId,
-    channel_id: u64,
-    message_id: u64,
-    dm: bool,
-    now: DateTime<Utc>,
-) -> Result<bool, DiscordError> {
-    let store = &data.pipeline.store;
-    let k = &data.pipeline.knowledge;
-    let s = store.summary(id).await?;
-    let c = &s.classification;
-    let days = k.engagements.answer_days(s.channel, c.kind, c.topic);
-    let deadline = k.calendar.deadline(s.received_at, days);
-    let job = NewJob {
-        inquiry: id,
-        kind: JobKind::Ack,
-        message_id: format!("<{}.ack@discord>", s.reference),
-        recipient: None,
-        payload: Payload::DiscordAck(DiscordAck {
-            channel_id: Snowflake(channel_id),
-            message_id: Snowflake(message_id),
-            dm,
-            thread_name: format!("Demande {}", s.reference),
-            text: ack_text(&s.reference, days, deadline, dm),
-        }),
-    };
-    Ok(store.enqueue(&job, now).await?)
 }
 
 /// Writes the post job of the latest draft of a waiting inquiry; false when there is nothing to
@@ -165,22 +113,4 @@ pub async fn enqueue_new_posts(
         }
     }
     Ok(written)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ack_names_reference_delay_and_date() {
-        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-        let t = ack_text("VSGP-2026-000042", 1, d, false);
-        assert!(t.contains("VSGP-2026-000042"));
-        assert!(t.contains("sous 1 jour ouvré,"), "{t}");
-        assert!(t.contains("en réponse à votre message"), "{t}");
-        assert!(t.contains("27/11/2026"));
-        let t = ack_text("VSGP-2026-000042", 2, d, true);
-        assert!(t.contains("sous 2 jours ouvrés,"), "{t}");
-        assert!(t.contains("conversation privée"), "{t}");
-    }
 }

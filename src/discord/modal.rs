@@ -17,7 +17,7 @@ use super::buttons::{
 use super::{Data, DiscordError};
 use crate::draft::markers;
 use crate::draft::render::text_to_markdown;
-use crate::store::InquiryId;
+use crate::inquiry::{InquiryId, Outcome, Verb};
 
 /// Discord's limit for a text input's value.
 const MAX_INPUT: u16 = 4000;
@@ -48,12 +48,16 @@ pub(super) async fn edit_modal(
         .value(text)
         .max_length(MAX_INPUT);
     Ok(CreateInteractionResponse::Modal(
-        CreateModal::new(format!("g:modal:{}:{post}", id.0), "Modifier la réponse")
-            .components(vec![CreateActionRow::InputText(input)]),
+        CreateModal::new(
+            Verb::Modal.custom_id(id, Some(post.get())),
+            "Modifier la réponse",
+        )
+        .components(vec![CreateActionRow::InputText(input)]),
     ))
 }
 
-/// The agent's text becomes the latest draft (None when the inquiry is no longer waiting).
+/// The agent's text becomes the latest draft (unless it is the latest already); None when the
+/// inquiry is no longer waiting.
 async fn keep_agent_text(
     data: &Data,
     id: InquiryId,
@@ -61,24 +65,20 @@ async fn keep_agent_text(
     user: u64,
     now: DateTime<Utc>,
 ) -> Result<Option<u32>, DiscordError> {
-    let store = &data.pipeline.store;
-    if !store.standing(id).await?.status.is_open() {
-        return Ok(None);
+    let drafts = data.pipeline.store.drafts(id).await?;
+    let latest = drafts
+        .iter()
+        .rev()
+        .find_map(|v| v.draft.as_ref().map(|d| (v.version, d.text.as_str())));
+    if let Some((version, latest)) = latest {
+        if latest == text && data.pipeline.store.standing(id).await?.status.is_open() {
+            return Ok(Some(version));
+        }
     }
-    let drafts = store.drafts(id).await?;
-    let latest = drafts.iter().rev().find_map(|v| v.draft.as_ref());
-    let Some(latest) = latest else {
-        return Ok(None);
-    };
-    if latest.text == text {
-        return Ok(drafts.last().map(|v| v.version));
-    }
-    let draft = crate::store::DraftText {
-        subject: latest.subject.clone(),
-        text: text.to_string(),
-        html: Some(crate::draft::render::text_to_html(text)),
-    };
-    Ok(Some(store.save_draft(id, &draft, &actor(user), now).await?))
+    Ok(data
+        .pipeline
+        .keep_agent_text(id, &actor(user), text, now)
+        .await?)
 }
 
 /// The preview of a submitted text: Envoyer (that version) and Modifier encore, or only
@@ -89,9 +89,12 @@ fn preview(id: InquiryId, post: MessageId, version: u32, text: &str) -> CreateIn
     let mut buttons = Vec::new();
     let head = if left.is_empty() {
         buttons.push(
-            CreateButton::new(format!("g:send:{}:{post}:{version}", id.0))
-                .label("Envoyer")
-                .style(ButtonStyle::Success),
+            CreateButton::new(format!(
+                "{}:{version}",
+                Verb::Send.custom_id(id, Some(post.get()))
+            ))
+            .label("Envoyer")
+            .style(ButtonStyle::Success),
         );
         format!("**Réponse à envoyer** (brouillon v{version}) — vérifiez, puis « Envoyer » :")
     } else {
@@ -101,7 +104,7 @@ fn preview(id: InquiryId, post: MessageId, version: u32, text: &str) -> CreateIn
         )
     };
     buttons.push(
-        CreateButton::new(format!("g:edit:{}:{post}", id.0))
+        CreateButton::new(Verb::Edit.custom_id(id, Some(post.get())))
             .label("Modifier encore")
             .style(ButtonStyle::Secondary),
     );
@@ -120,7 +123,7 @@ pub async fn on_modal(
     data: &Data,
     i: &ModalInteraction,
 ) -> Result<(), DiscordError> {
-    let Some(action) = parse_custom_id(&i.data.custom_id).filter(|a| a.verb == "modal") else {
+    let Some(action) = parse_custom_id(&i.data.custom_id).filter(|a| a.verb == Verb::Modal) else {
         return Ok(());
     };
     let user = i.user.id.get();
@@ -184,7 +187,7 @@ pub(super) async fn on_send(
         .pipeline
         .approve(id, &actor(user), Some(&text), now)
         .await;
-    let done = matches!(r, Ok(crate::store::Outcome::Done));
+    let done = matches!(r, Ok(Outcome::Done));
     let response = approval_response(r, "", &text, "Modifiée et approuvée", user, now);
     if !done {
         return Ok(response);

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serenity::all::{ButtonStyle, CreateActionRow, CreateButton};
 
 use crate::draft::render::text_to_markdown;
-use crate::inquiry::Message;
+use crate::inquiry::{InquiryId, Message, Verb};
 use crate::labels;
 use crate::store::InquirySummary;
 
@@ -219,17 +219,18 @@ pub fn decided_post(post: &str, section: &str, outcome: &str) -> String {
 
 /// The four buttons under a post; ids carry the inquiry id.
 pub fn buttons(id: i64) -> Vec<CreateActionRow> {
+    let id = InquiryId(id);
     vec![CreateActionRow::Buttons(vec![
-        CreateButton::new(format!("g:ok:{id}"))
+        CreateButton::new(Verb::Approve.custom_id(id, None))
             .label("Approuver")
             .style(ButtonStyle::Success),
-        CreateButton::new(format!("g:edit:{id}"))
+        CreateButton::new(Verb::Edit.custom_id(id, None))
             .label("Modifier")
             .style(ButtonStyle::Primary),
-        CreateButton::new(format!("g:move:{id}"))
+        CreateButton::new(Verb::Move.custom_id(id, None))
             .label("Réaffecter")
             .style(ButtonStyle::Secondary),
-        CreateButton::new(format!("g:no:{id}"))
+        CreateButton::new(Verb::No.custom_id(id, None))
             .label("Rejeter")
             .style(ButtonStyle::Danger),
     ])]

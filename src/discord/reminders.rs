@@ -8,9 +8,9 @@ use super::commands::place;
 use super::Settings;
 use crate::calendar::{paris_date, Calendar};
 use crate::faq::catalogue::Catalogue;
+use crate::indicators::OverdueItem;
 use crate::inquiry::Lang;
 use crate::labels;
-use crate::store::OverdueItem;
 
 /// The reminder of one channel, or None when nothing is due there.
 pub fn reminder_text(

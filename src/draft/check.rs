@@ -33,7 +33,7 @@ impl Drafter {
             }
         }
         for lang in Lang::ALL {
-            for name in ["reply", "acknowledgement"] {
+            for name in ["reply", "acknowledgement", "acknowledgement-chat"] {
                 if !self.has_template(&format!("{lang}/{name}")) {
                     problems.push(format!("missing template `{lang}/{name}`"));
                 }

@@ -77,7 +77,7 @@ fn citizen_name(message: &Message) -> Value {
         .from
         .as_ref()
         .and_then(|a| a.name.as_deref())
-        .map(crate::mail::parse::clean_line)
+        .map(crate::clean::clean_line)
         .filter(|n| !n.is_empty() && !n.contains('@') && n.chars().count() <= 60);
     name.map(Value::String).unwrap_or(Value::Null)
 }
@@ -214,6 +214,7 @@ pub fn ack_data(faq: &Faq, territory: &Territory, input: &AckInput<'_>) -> Value
     };
     data["received_date"] = json!(long_date(input.received, lang));
     data["engagement_days"] = json!(input.engagement_days);
+    data["engagement_delay"] = json!(super::dates::working_days(input.engagement_days, lang));
     data["deadline_date"] = json!(long_date_with_weekday(input.deadline, lang));
     data
 }

@@ -161,6 +161,20 @@ impl Drafter {
         Ok(finish(subject, text, name, lang, input.channel))
     }
 
+    /// The short acknowledgement posted under a chat message (no subject line), in the citizen's
+    /// language: `{lang}/acknowledgement-chat`.
+    pub fn chat_acknowledgement(
+        &self,
+        faq: &Faq,
+        input: &AckInput<'_>,
+    ) -> Result<Draft, DraftError> {
+        let lang = input.classification.lang;
+        let data = context::ack_data(faq, &self.territory, input);
+        let name = format!("{lang}/acknowledgement-chat");
+        let text = self.render(&name, &data)?;
+        Ok(finish(String::new(), text, name, lang, input.channel))
+    }
+
     fn render(&self, name: &str, data: &serde_json::Value) -> Result<String, DraftError> {
         self.registry
             .render(name, data)
@@ -186,21 +200,7 @@ fn finish(subject: String, text: String, template: String, lang: Lang, _channel:
 
 /// Trims trailing spaces and collapses runs of blank lines left by conditional blocks.
 fn tidy(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut blank = 0;
-    for line in text.lines().map(str::trim_end) {
-        if line.is_empty() {
-            blank += 1;
-            if blank > 1 {
-                continue;
-            }
-        } else {
-            blank = 0;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.trim().to_string() + "\n"
+    crate::clean::collapse_blank_lines(text.lines().map(str::trim_end)) + "\n"
 }
 
 /// "Re: <subject> [VSGP-…]", keeping one reply prefix.

@@ -303,7 +303,8 @@ mod tests {
 #[cfg(test)]
 mod build_tests {
     use super::build_message;
-    use crate::store::{InquiryId, Job, JobKind, MailMessage, Payload};
+    use crate::inquiry::InquiryId;
+    use crate::store::{Job, JobKind, MailMessage, Payload};
 
     #[test]
     fn threading_headers_keep_their_brackets() {

@@ -11,8 +11,9 @@ use serde_json::{json, Value};
 
 use super::views::{channel_label, kind_label, status_label, STATUSES};
 use super::{AppError, Role, Session, WebState};
-use crate::inquiry::Kind;
-use crate::store::{parse_reference, Found, InquiryId, SearchQuery, StoreError};
+use crate::inquiry::{parse_reference, InquiryId};
+use crate::inquiry::{Actor, Kind, Status};
+use crate::store::{Found, SearchQuery, StoreError};
 
 /// Longest text accepted in console forms (characters).
 pub const MAX_TEXT_CHARS: usize = 20_000;
@@ -28,8 +29,8 @@ pub(super) fn acts(role: Role) -> bool {
 }
 
 /// The actor written in the ledger for a web decision.
-pub(super) fn actor(session: &Session) -> String {
-    format!("web:{}", session.name)
+pub(super) fn actor(session: &Session) -> Actor {
+    Actor::web(&session.name)
 }
 
 pub(super) fn paris_time(t: DateTime<Utc>) -> String {
@@ -68,9 +69,9 @@ fn rows(st: &WebState, found: &[Found]) -> Vec<Value> {
             json!({
                 "id": f.id.0,
                 "reference": f.reference,
-                "channel": channel_label(&f.channel),
-                "status": status_label(&f.status),
-                "kind": kind_label(&f.kind),
+                "channel": channel_label(f.channel.as_str()),
+                "status": status_label(f.status.as_str()),
+                "kind": kind_label(f.kind.as_str()),
                 "facility": if f.facility.is_empty() { String::new() } else { facility_name(st, &f.facility) },
                 "received": paris_time(f.received_at),
                 "deadline": f.deadline.clone().unwrap_or_default(),
@@ -95,17 +96,26 @@ pub async fn queue(
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
     let session = reader(&st, &headers)?;
-    let found = st
-        .store()
-        .search(&SearchQuery {
-            kind: Some(q.kind.clone()),
-            facility: Some(q.facility.clone()),
-            statuses: vec!["received".into(), "drafted".into()],
-            by_deadline: true,
-            limit: 500,
-            ..SearchQuery::default()
-        })
-        .await?;
+    // An unknown kind in the address finds nothing (it is not "every kind").
+    let kind = match q.kind.trim() {
+        "" => Ok(None),
+        k => k.parse::<Kind>().map(Some),
+    };
+    let found = match kind {
+        Ok(kind) => {
+            st.store()
+                .search(&SearchQuery {
+                    kind,
+                    facility: Some(q.facility.clone()),
+                    statuses: Status::OPEN.to_vec(),
+                    by_deadline: true,
+                    limit: 500,
+                    ..SearchQuery::default()
+                })
+                .await?
+        }
+        Err(_) => Vec::new(),
+    };
     st.page(
         &headers,
         Some(&session),
@@ -190,7 +200,7 @@ pub async fn search(
                 statuses: STATUSES
                     .iter()
                     .filter(|s| **s == f.statut)
-                    .map(|s| s.to_string())
+                    .filter_map(|s| s.parse().ok())
                     .collect(),
                 from: paris_midnight(&f.du),
                 to: paris_midnight(&f.au).map(|t| t + chrono::Duration::days(1)),
@@ -318,7 +328,7 @@ pub(super) async fn inquiry_page(
         .map(|e| {
             json!({
                 "at": paris_time(e.at),
-                "actor": e.actor,
+                "actor": Actor::parse(&e.actor).display_name(),
                 "event": e.event.as_str(),
                 "detail": if e.detail.is_null() { String::new() } else { e.detail.to_string() },
             })
@@ -330,7 +340,7 @@ pub(super) async fn inquiry_page(
         .map(|d| {
             json!({
                 "version": d.version,
-                "author": d.author,
+                "author": Actor::parse(&d.author).display_name(),
                 "at": paris_time(d.created_at),
                 "subject": d.draft.as_ref().map(|t| t.subject.clone()).unwrap_or_default(),
                 "text": d.draft.as_ref().map(|t| t.text.clone()).unwrap_or_else(|| "(effacé)".to_string()),
@@ -350,7 +360,7 @@ pub(super) async fn inquiry_page(
             "channel": channel_label(summary.channel.as_str()),
             "received": paris_time(summary.received_at),
             "status": status_label(summary.status.as_str()),
-            "decided_by": standing.decided_by.unwrap_or_default(),
+            "decided_by": standing.decider().map(|a| a.display_name()).unwrap_or_default(),
             "kind": kind_label(c.kind.as_str()),
             "facility": if facility.is_empty() { String::new() } else { facility_name(st, &facility) },
             "topic": crate::labels::topic(c.topic),
@@ -359,7 +369,7 @@ pub(super) async fn inquiry_page(
             "from_email": message.from.as_ref().map(|a| crate::labels::shown(&a.email)).unwrap_or_default(),
             "subject": crate::labels::shown(&message.subject),
             "body": crate::labels::shown(&message.body),
-            "html": message.html.as_deref().map(crate::mail::html::sanitize),
+            "html": message.html.as_deref().map(crate::clean::sanitize_html),
             "attachments": attachments,
             "events": events,
             "drafts": versions,

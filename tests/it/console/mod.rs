@@ -6,7 +6,8 @@ mod contact;
 mod ops;
 mod search;
 
-use guichet::store::{InquiryId, JobKind, Store};
+use guichet::inquiry::InquiryId;
+use guichet::store::{JobKind, Store};
 
 /// The payload of the inquiry's reply job, as JSON (what the transport will send).
 pub async fn reply_payload(store: &Store, id: InquiryId) -> Option<serde_json::Value> {

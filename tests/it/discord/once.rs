@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use chrono::{Duration as Span, Utc};
 use guichet::discord::{build_http, DiscordTransport, Settings};
+use guichet::inquiry::InquiryId;
 use guichet::pipeline::{deliver_due, Transport};
 use guichet::store::{
-    claim_token, DiscordAck, DiscordPost, InquiryId, JobKind, NewJob, Payload, Snowflake, Step,
-    Store,
+    claim_token, DiscordAck, DiscordPost, JobKind, NewJob, Payload, Snowflake, Step, Store,
 };
 
 use super::fake::{user, Fake, GUILD};

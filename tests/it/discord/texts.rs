@@ -5,12 +5,10 @@
 use chrono::NaiveDate;
 use guichet::discord::buttons::{already_decided, markers_left};
 use guichet::discord::commands::indicator_table;
-use guichet::discord::jobs::ack_text;
 use guichet::discord::post::{citizen_markdown, days_left};
 use guichet::discord::reminders::reminder_text;
 use guichet::indicators::Indicators;
-use guichet::inquiry::Kind;
-use guichet::store::{Standing, Status};
+use guichet::inquiry::{Kind, Standing, Status};
 use regex::Regex;
 
 use super::staff::item;
@@ -65,16 +63,6 @@ async fn agents_texts_read_right_plurals_labels_and_numbers() {
     let mut texts: Vec<(String, String)> = Vec::new();
     for n in [-3, -1, 0, 1, 2] {
         texts.push((format!("time left {n}"), days_left(n)));
-    }
-    for days in [1, 2, 15] {
-        texts.push((
-            format!("ack {days}"),
-            ack_text("VSGP-2026-000001", days, d(12, 2), false),
-        ));
-        texts.push((
-            format!("ack DM {days}"),
-            ack_text("VSGP-2026-000001", days, d(12, 2), true),
-        ));
     }
     for n in 1..=3 {
         let list: Vec<String> = (0..n).map(|i| format!("horaires {i}")).collect();

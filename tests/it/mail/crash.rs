@@ -15,8 +15,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use guichet::inquiry::Status;
 use guichet::pipeline::{Knowledge, Pipeline};
-use guichet::store::{Status, Store};
+use guichet::store::Store;
 
 use super::support::{append, Guichet, MailServers, CITIZEN, PASSWORD, SHARED};
 
@@ -253,7 +254,7 @@ async fn crash_run(plan: Plan) {
         pipeline
             .approve(
                 *id,
-                "agent:crash",
+                &guichet::inquiry::Actor::web("crash"),
                 Some("Bonjour,\n\nLa piscine ouvre à 9 h.\n\nCordialement"),
                 Utc::now(),
             )

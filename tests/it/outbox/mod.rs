@@ -9,8 +9,9 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
+use guichet::inquiry::InquiryId;
 use guichet::pipeline::{deliver_due, DeliveryError, Transport, LEASE};
-use guichet::store::{claim_token, InquiryId, Job, JobKind, MailMessage, NewJob, Payload, Step};
+use guichet::store::{claim_token, Job, JobKind, MailMessage, NewJob, Payload, Step};
 
 use crate::ledger::support::{message, on_both_backends, paris, TestDb};
 
@@ -153,7 +154,7 @@ async fn an_interrupted_first_attempt_is_looked_up_before_the_first_retry(db: &T
     let events = db.store.events(id).await.expect("events");
     let acks = events
         .iter()
-        .filter(|e| e.event == guichet::store::EventType::Acknowledged)
+        .filter(|e| e.event == guichet::inquiry::EventType::Acknowledged)
         .count();
     assert_eq!(acks, 2, "one event per job");
 }

@@ -1,10 +1,11 @@
-//! Domain types shared by every channel: what an inquiry is, how it is sorted, what happens to it.
+//! The domain's vocabulary, shared by every layer: what an inquiry is, how it is sorted, where it
+//! stands, what happens to it and who did it.
 //!
 //! A mail, a chat message and a web form all become the same [`Message`] and get the same
-//! [`Classification`]; identifiers here are the stable names that reports and labels rely on.
+//! [`Classification`]; identifiers here are the stable names that reports and labels rely on. The
+//! store persists these types; adapters translate to and from them; none defines its own.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,11 +20,11 @@ pub struct UnknownValue {
 
 /// Defines a closed set of stable, kebab-case identifiers with parsing and display.
 macro_rules! identifiers {
-    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         pub enum $name {
-            $(#[serde(rename = $text)] $variant),+
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }
 
         impl $name {
@@ -36,18 +37,24 @@ macro_rules! identifiers {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownValue;
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::inquiry::UnknownValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(UnknownValue {
+                    _ => Err($crate::inquiry::UnknownValue {
                         what: $what,
                         value: s.to_string(),
                         expected: [$($text),+].join(", "),
@@ -57,6 +64,26 @@ macro_rules! identifiers {
         }
     };
 }
+
+mod actor;
+mod event;
+mod followup;
+mod id;
+mod message;
+mod reject;
+mod route;
+mod status;
+mod verb;
+
+pub use actor::Actor;
+pub use event::{DraftText, DraftVersion, Event, EventType, UnknownEventType};
+pub use followup::{FollowUp, FollowUpKind};
+pub use id::{parse_reference, reference, InquiryId};
+pub use message::{Address, AttachmentRef, AutomaticReason, Classification, Message};
+pub use reject::RejectReason;
+pub use route::Route;
+pub use status::{Outcome, Standing, Status};
+pub use verb::{Action, Verb};
 
 identifiers!(
     /// How the citizen reached the territory (Qualivilles "mode d'accès").
@@ -153,87 +180,6 @@ impl fmt::Display for FacilityId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
-}
-
-/// A mail address with its display name, as the citizen gave it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Address {
-    pub name: Option<String>,
-    pub email: String,
-}
-
-/// An attachment kept by reference: never executed, never rendered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttachmentRef {
-    pub filename: Option<String>,
-    pub content_type: String,
-    pub size: usize,
-}
-
-/// One incoming message from any channel, reduced to what a careful agent would read.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Message {
-    pub from: Option<Address>,
-    /// Subject without reply/forward prefixes removed (the raw subject as decoded).
-    pub subject: String,
-    /// The new text a human wrote: quoted history and signature removed, the forwarded inquiry
-    /// when the message only forwards one.
-    pub body: String,
-    /// Quoted history (previous messages of the thread), kept for context only.
-    pub quoted: String,
-    /// Signature block (names, addresses, phone numbers of the writer) — never the subject.
-    pub signature: String,
-    /// Header fields relevant to automatic-mail detection and threading, names in lowercase.
-    pub headers: Vec<(String, String)>,
-    /// The top-level MIME type, e.g. `multipart/report` for a delivery status notification.
-    pub content_type: String,
-    pub message_id: Option<String>,
-    pub in_reply_to: Option<String>,
-    pub references: Vec<String>,
-    /// HTML part, sanitised (no scripts, no remote content), when the mail had one.
-    pub html: Option<String>,
-    pub attachments: Vec<AttachmentRef>,
-    /// The message was above the size limit: only headers and the first part were read.
-    pub too_large: bool,
-}
-
-impl Message {
-    /// A chat message: the whole text is the body.
-    pub fn chat(text: &str) -> Message {
-        Message {
-            body: text.trim().to_string(),
-            content_type: "text/plain".to_string(),
-            ..Message::default()
-        }
-    }
-
-    /// The first value of a header (name compared case-insensitively).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Why a message was recognised as automatic (never acknowledged, never answered).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AutomaticReason(pub String);
-
-/// The result of sorting one inquiry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Classification {
-    pub kind: Kind,
-    pub facility: Option<FacilityId>,
-    pub topic: Topic,
-    pub automatic: bool,
-    /// Set when `automatic`: the header or pattern that gave it away.
-    pub automatic_reason: Option<String>,
-    pub lang: Lang,
-    /// Ids of the rules that fired, in the order they were evaluated.
-    pub rules: Vec<String>,
-    /// Template chosen by the strongest rule, if any rule chose one.
-    pub template: Option<String>,
 }
 
 #[cfg(test)]
