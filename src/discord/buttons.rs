@@ -332,7 +332,18 @@ async fn decide_from_menu(
         Err(_) => format!("**{reference}**"),
     };
     let section = if action.verb == Verb::Reject {
-        format!("__Motif du rejet__ : {}", labels::reason(value))
+        let closing = value
+            .parse::<RejectReason>()
+            .is_ok_and(crate::pipeline::tells_the_citizen);
+        format!(
+            "__Motif du rejet__ : {}{}",
+            labels::reason(value),
+            if closing {
+                "\nUn court message de clôture est envoyé au citoyen."
+            } else {
+                ""
+            }
+        )
     } else {
         String::new()
     };

@@ -6,6 +6,7 @@
 //! by a crash is simply advanced again on start (`resume`).
 
 mod chat_ack;
+mod closing;
 mod decide;
 mod deliver;
 mod followup;
@@ -20,6 +21,7 @@ use crate::store::{JobKind, MailMessage, NewInquiry, NewJob, Payload, Store, Sto
 pub use crate::inquiry::Route;
 
 pub use chat_ack::ChatPlace;
+pub use closing::tells_the_citizen;
 pub use decide::{ApproveError, Decision};
 pub use deliver::{
     deliver_due, Delivered, DeliveryError, FileTransport, Receipt, Transport, CLAIM_BATCH, LEASE,

@@ -31,6 +31,9 @@ pub enum JobKind {
     Reply,
     /// A draft posted to the agents' channel.
     DiscordPost,
+    /// A courteous closing message to the citizen after a rejection (out of scope, handled by
+    /// phone): delivered like a reply, but the inquiry was not answered (no `sent` event).
+    Closing,
 }
 
 impl JobKind {
@@ -39,6 +42,7 @@ impl JobKind {
             JobKind::Ack => "ack",
             JobKind::Reply => "reply",
             JobKind::DiscordPost => "discord_post",
+            JobKind::Closing => "closing",
         }
     }
 
@@ -47,6 +51,7 @@ impl JobKind {
             "ack" => JobKind::Ack,
             "reply" => JobKind::Reply,
             "discord_post" => JobKind::DiscordPost,
+            "closing" => JobKind::Closing,
             _ => return None,
         })
     }
@@ -317,7 +322,7 @@ impl Store {
             let event = match job.kind {
                 JobKind::Ack => Some(EventType::Acknowledged),
                 JobKind::Reply => Some(EventType::Sent),
-                JobKind::DiscordPost => None,
+                JobKind::DiscordPost | JobKind::Closing => None,
             };
             if let Some(event) = event {
                 let mut detail = detail;

@@ -97,13 +97,15 @@ impl Store {
         Ok(Outcome::Done)
     }
 
-    /// Rejects the inquiry (no reply needed) with a reason.
+    /// Rejects the inquiry (no reply needed) with a reason; `closing`, the courteous message
+    /// that tells the citizen, is written with the decision (nothing when another was first).
     pub async fn reject(
         &self,
         id: InquiryId,
         agent: &str,
         at: DateTime<Utc>,
         reason: &str,
+        closing: Option<&NewJob>,
     ) -> Result<Outcome, StoreError> {
         self.decide(
             id,
@@ -111,7 +113,8 @@ impl Store {
             EventType::Rejected,
             agent,
             at,
-            json!({ "reason": reason }),
+            json!({ "reason": reason, "closing": closing.is_some() }),
+            closing,
         )
         .await
     }
@@ -131,6 +134,7 @@ impl Store {
             agent,
             at,
             json!({ "how": how }),
+            None,
         )
         .await
     }
@@ -143,6 +147,7 @@ impl Store {
         agent: &str,
         at: DateTime<Utc>,
         detail: serde_json::Value,
+        job: Option<&NewJob>,
     ) -> Result<Outcome, StoreError> {
         let mut tx = self.pool.begin().await?;
         if !claim_decision(&mut tx, id, status, agent, at).await? {
@@ -151,6 +156,9 @@ impl Store {
         }
         self.append_in(&mut tx, id, event, agent, at, &detail)
             .await?;
+        if let Some(job) = job {
+            insert_job(&mut tx, job, at).await?;
+        }
         tx.commit().await?;
         Ok(Outcome::Done)
     }

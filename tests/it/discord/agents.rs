@@ -214,6 +214,66 @@ async fn reassigning_reposts_to_the_other_kinds_channel() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejecting_as_out_of_scope_tells_the_citizen_once_and_spam_hears_nothing() {
+    let bot = Bot::start().await;
+    let reject = |id: InquiryId, post: Request, reason: &'static str| {
+        let bot = &bot;
+        async move {
+            let click = bot.click(&format!("g:no:{}", id.0), AGENT, &[AGENT_ROLE], &post);
+            let cb = bot.callback(click).await;
+            let menu = cb["data"]["components"][0]["components"][0]["custom_id"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let choice = bot.choose(&menu, reason, AGENT, &[AGENT_ROLE], &post);
+            bot.callback(choice).await
+        }
+    };
+    let (id, m, post) = posted(&bot, LOST).await;
+    let post_id = post.created.unwrap();
+    reject(id, post, "hors périmètre").await;
+    let reqs = bot
+        .fake
+        .wait_for("the closing message", |r| !replies(r, m).is_empty())
+        .await;
+    let closing = replies(&reqs, m);
+    assert_eq!(closing.len(), 1, "{closing:?}");
+    let text = closing[0].body["content"].as_str().unwrap();
+    assert!(text.contains("ne relève pas des compétences"), "{text}");
+    assert_eq!(status(&bot, id).await, Status::Rejected);
+    let events = bot.pipeline.store.events(id).await.unwrap();
+    assert!(
+        !events.iter().any(|e| e.event == EventType::Sent),
+        "a closing message is not an answer: {events:?}"
+    );
+    let card = bot.fake.history(AGENTS_PISCINE);
+    let card = card
+        .iter()
+        .find(|c| c["id"] == json!(post_id.to_string()))
+        .unwrap();
+    let card = card["content"].as_str().unwrap();
+    assert!(
+        card.contains("__Motif du rejet__ : hors périmètre"),
+        "{card}"
+    );
+    assert!(card.contains("message de clôture"), "{card}");
+    assert!(
+        card.contains("__Message__"),
+        "the citizen's text stays: {card}"
+    );
+
+    let (id, m, post) = posted(&bot, HOURS).await;
+    reject(id, post, "spam").await;
+    assert_eq!(status(&bot, id).await, Status::Rejected);
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert!(
+        replies(&bot.fake.requests(), m).is_empty(),
+        "nothing for spam"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rejecting_records_the_reason() {
     let bot = Bot::start().await;
     let (id, m, post) = posted(&bot, LOST).await;
