@@ -109,8 +109,7 @@ impl Store {
     ) -> Result<Outcome, StoreError> {
         self.decide(
             id,
-            Status::Rejected,
-            EventType::Rejected,
+            (Status::Rejected, EventType::Rejected),
             agent,
             at,
             json!({ "reason": reason, "closing": closing.is_some() }),
@@ -129,8 +128,7 @@ impl Store {
     ) -> Result<Outcome, StoreError> {
         self.decide(
             id,
-            Status::Answered,
-            EventType::Answered,
+            (Status::Answered, EventType::Answered),
             agent,
             at,
             json!({ "how": how }),
@@ -142,8 +140,7 @@ impl Store {
     async fn decide(
         &self,
         id: InquiryId,
-        status: Status,
-        event: EventType,
+        (status, event): (Status, EventType),
         agent: &str,
         at: DateTime<Utc>,
         detail: serde_json::Value,
