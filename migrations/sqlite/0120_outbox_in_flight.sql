@@ -8,6 +8,11 @@ ALTER TABLE outbox ADD COLUMN copy_status TEXT CHECK (copy_status IN ('pending',
 ALTER TABLE outbox ADD COLUMN copy_due_at INTEGER;
 ALTER TABLE outbox ADD COLUMN copy_attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN copy_error TEXT;
+-- Sent is recorded by one statement right after the server's acceptance (the smallest window);
+-- the event and the inquiry's status follow in their own transaction, redone after a crash.
+ALTER TABLE outbox ADD COLUMN recorded_at INTEGER;
+UPDATE outbox SET recorded_at = sent_at WHERE status = 'sent';
+CREATE INDEX outbox_unrecorded ON outbox (status, recorded_at);
 CREATE INDEX outbox_copy_due ON outbox (copy_status, copy_due_at);
 
 -- Payloads become one typed enum, tagged by `type`.
@@ -20,9 +25,3 @@ UPDATE outbox SET payload = json_set(payload, '$.type',
     END)
 WHERE payload IS NOT NULL AND json_valid(payload);
 
--- Named leases: one holder at a time for a mailbox's IMAP intake, a Discord gateway…
-CREATE TABLE leases (
-    name TEXT PRIMARY KEY,
-    holder TEXT NOT NULL,
-    until INTEGER NOT NULL
-);

@@ -2,10 +2,11 @@
 //! its kind — jobs, so that a post that fails is retried, and a draft is posted once per version.
 //! (The chat acknowledgement is the pipeline's: [`crate::pipeline::Pipeline::acknowledge_chat`].)
 
+use chrono::{DateTime, Utc};
+
 use super::post::{render_post, PostInput};
 use super::{Data, DiscordError};
 use crate::calendar::paris_date;
-use chrono::{DateTime, Utc};
 
 use crate::inquiry::{InquiryId, Status};
 use crate::store::{DiscordPost, JobKind, NewJob, Payload, Snowflake};

@@ -214,38 +214,22 @@ async fn worker(data: Arc<Data>, transport: DiscordTransport) {
 
 async fn reminder_loop(data: Arc<Data>, transport: DiscordTransport) {
     let calendar = data.pipeline.knowledge.calendar;
+    // One instance sends the reminders: the one holding the named lock (the others wait and
+    // take over when it is gone).
+    let _sender = loop {
+        match data.pipeline.store.try_lock("discord-reminders").await {
+            Ok(Some(lock)) => break lock,
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "reminders: cannot take the lock"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    };
     loop {
         let now = Utc::now();
         let at = reminders::next_reminder(now, data.settings.reminder_hour, &calendar);
         let wait = (at - now).to_std().unwrap_or_default();
         tokio::time::sleep(wait).await;
         let today = paris_date(Utc::now());
-        // Once a day whatever the number of instances or restarts: the day's lease is taken
-        // once, and held until the next morning.
-        let name = format!("discord-reminders-{today}");
-        let holder = format!(
-            "pid-{}-{}",
-            std::process::id(),
-            Utc::now().timestamp_micros()
-        );
-        match data
-            .pipeline
-            .store
-            .hold_lease(&name, &holder, Utc::now(), chrono::Duration::hours(20))
-            .await
-        {
-            Ok(true) => {}
-            Ok(false) => {
-                tracing::info!("reminders already sent today (another instance or run)");
-                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-                continue;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "reminders: cannot take the day's lease");
-                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-                continue;
-            }
-        }
         match data.pipeline.store.overdue(today, 0).await {
             Ok(items) => {
                 let catalogue = &data.pipeline.knowledge.faq.catalogue;

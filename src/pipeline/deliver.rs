@@ -112,6 +112,10 @@ pub async fn deliver_due<T: Transport>(
     let token = claim_token();
     let started = Instant::now();
     let mut done = Delivered::default();
+    let recorded = store.record_deliveries().await?;
+    if recorded > 0 {
+        tracing::info!(recorded, "deliveries recorded after a restart");
+    }
     let jobs = store
         .claim(
             Step::Send,
@@ -220,13 +224,19 @@ async fn deliver_one<T: Transport>(
     match transport.deliver(&job).await {
         Ok(receipt) => {
             let accepted = Instant::now();
-            store
-                .mark_sent(&job, now, receipt, transport.keeps_copies())
+            let first = store
+                .mark_delivered(&job, now, transport.keeps_copies())
                 .await?;
             // The one window left: between the server's acceptance and this commit.
+            let window = accepted.elapsed();
+            if first {
+                store
+                    .record_delivery(job.id, job.inquiry, job.kind, &job.message_id, now, receipt)
+                    .await?;
+            }
             tracing::info!(
                 job = job.id,
-                window_us = accepted.elapsed().as_micros() as u64,
+                window_us = window.as_micros() as u64,
                 "delivered"
             );
             done.sent += 1;

@@ -5,6 +5,7 @@
 //! the rest — acknowledgement into the outbox, draft — idempotently, so an inquiry left half-done
 //! by a crash is simply advanced again on start (`resume`).
 
+mod bounds;
 mod chat_ack;
 mod closing;
 mod decide;
@@ -20,6 +21,7 @@ use crate::store::{JobKind, MailMessage, NewInquiry, NewJob, Payload, Store, Sto
 
 pub use crate::inquiry::Route;
 
+pub use bounds::quotable_subject;
 pub use chat_ack::ChatPlace;
 pub use closing::tells_the_citizen;
 pub use decide::{ApproveError, Decision};
@@ -229,10 +231,15 @@ impl Pipeline {
             return Ok(None);
         }
         let days = k.engagements.answer_days(incoming.channel, c.kind, c.topic);
+        // The subject is quoted back to the sender: hostile text is bounded first.
+        let quoted = Message {
+            subject: quotable_subject(&message.subject),
+            ..message.clone()
+        };
         let draft = k.drafter.acknowledgement(
             &k.faq,
             &AckInput {
-                message,
+                message: &quoted,
                 classification: c,
                 channel: incoming.channel,
                 reference,

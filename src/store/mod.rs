@@ -10,7 +10,7 @@ mod dialect;
 mod discord;
 mod followup;
 mod import;
-mod lease;
+mod lock;
 mod mail;
 mod outbox;
 mod overdue;
@@ -39,6 +39,7 @@ use crate::inquiry::{DraftText, DraftVersion, Event, EventType, InquiryId, Statu
 pub use dialect::Backend;
 pub use discord::ChatCursor;
 pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
+pub use lock::NamedLock;
 pub use mail::MailCursor;
 pub use outbox::{
     claim_token, DiscordAck, DiscordPost, DiscordReply, Job, JobKind, MailMessage, NewJob, Payload,
@@ -57,6 +58,11 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("cannot create directory {path}: {source}")]
     CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot lock {path}: {source}")]
+    Lock {
         path: PathBuf,
         source: std::io::Error,
     },

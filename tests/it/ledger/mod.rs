@@ -1,6 +1,7 @@
 //! Ledger tests: every scenario runs on SQLite and on PostgreSQL through the same code.
 
 mod cli;
+mod erasure;
 mod import;
 mod purge;
 mod record;

@@ -9,7 +9,7 @@
 //! sized by `GUICHET_CRASH_MAILS`, `GUICHET_CRASH_INTAKE_KILLS`, `GUICHET_CRASH_REPLIES`,
 //! `GUICHET_CRASH_SEND_KILLS`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -48,11 +48,11 @@ impl Plan {
 }
 
 /// Every seventh mail is an out-of-office reply: never acknowledged.
-fn automatic(i: usize) -> bool {
+pub(super) fn automatic(i: usize) -> bool {
     i % 7 == 3
 }
 
-fn citizen_mail(i: usize) -> Vec<u8> {
+pub(super) fn citizen_mail(i: usize) -> Vec<u8> {
     let (subject, extra) = if automatic(i) {
         (
             "Réponse automatique : absent",
@@ -77,15 +77,28 @@ fn rand_below(n: u64) -> u64 {
     u64::from_le_bytes(bytes.try_into().expect("8 bytes")) % n.max(1)
 }
 
-fn serve(servers: &MailServers, data: &Path, log: &Path) -> Child {
+pub(super) fn serve(servers: &MailServers, data: &Path, log: &Path) -> Child {
+    serve_on(servers, data, log, None)
+}
+
+/// `guichet serve` on a given database (default: SQLite in `data`).
+pub(super) fn serve_on(
+    servers: &MailServers,
+    data: &Path,
+    log: &Path,
+    database: Option<&str>,
+) -> Child {
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(log)
         .expect("log file");
-    Command::new(env!("CARGO_BIN_EXE_guichet"))
-        .arg("serve")
-        .env_clear()
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_guichet"));
+    cmd.env_clear();
+    if let Some(url) = database {
+        cmd.env("GUICHET_DATABASE_URL", url);
+    }
+    cmd.arg("serve")
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("GUICHET_DATA_DIR", data)
         .env("GUICHET_FROM", SHARED)
@@ -110,13 +123,13 @@ fn serve(servers: &MailServers, data: &Path, log: &Path) -> Child {
         .expect("start guichet serve")
 }
 
-fn kill(mut child: Child) {
+pub(super) fn kill(mut child: Child) {
     let _ = child.kill(); // SIGKILL
     let _ = child.wait();
 }
 
 /// What the citizen's maildir holds: In-Reply-To → (acknowledgements, replies).
-fn received(maildir: &Path) -> (usize, HashMap<String, (usize, usize)>) {
+pub(super) fn received(maildir: &Path) -> (usize, HashMap<String, (usize, usize)>) {
     let mut total = 0;
     let mut by_parent: HashMap<String, (usize, usize)> = HashMap::new();
     for sub in ["new", "cur"] {
@@ -144,6 +157,72 @@ fn received(maildir: &Path) -> (usize, HashMap<String, (usize, usize)>) {
         }
     }
     (total, by_parent)
+}
+
+/// Message-IDs in the citizen's maildir.
+fn message_ids(maildir: &Path) -> HashSet<String> {
+    message_counts(maildir).into_keys().collect()
+}
+
+/// (Message-ID, In-Reply-To) of every message in the citizen's maildir.
+fn message_parents(maildir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for sub in ["new", "cur"] {
+        let Ok(entries) = std::fs::read_dir(maildir.join(sub)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap_or_default())
+                .to_string();
+            let header = |name: &str| {
+                text.lines()
+                    .find(|l| l.to_ascii_lowercase().starts_with(name))
+                    .map(|l| l[name.len()..].trim().to_string())
+                    .unwrap_or_default()
+            };
+            out.push((header("message-id:"), header("in-reply-to:")));
+        }
+    }
+    out
+}
+
+/// How many times each Message-ID is in the citizen's maildir.
+fn message_counts(maildir: &Path) -> HashMap<String, usize> {
+    let mut ids = HashMap::new();
+    for sub in ["new", "cur"] {
+        let Ok(entries) = std::fs::read_dir(maildir.join(sub)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let raw = std::fs::read(entry.path()).unwrap_or_default();
+            let text = String::from_utf8_lossy(&raw);
+            let head = text.split("\r\n\r\n").next().unwrap_or_default();
+            if let Some(l) = head
+                .lines()
+                .find(|l| l.to_ascii_lowercase().starts_with("message-id:"))
+            {
+                *ids.entry(l[11..].trim().to_string()).or_insert(0) += 1;
+            }
+        }
+    }
+    ids
+}
+
+/// After a kill: the jobs that were in flight although the receiver already has them — the kill
+/// landed in the window between the server's acceptance and our commit. Those, and only those,
+/// will be sent again (no Sent copy exists yet to tell).
+async fn in_window(db: &sqlx::AnyPool, maildir: &Path) -> Vec<String> {
+    // A message whose data had left when we died may still be stored by the receiver a moment
+    // later (it never sent us its 250).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let in_flight: Vec<String> = sqlx::query_scalar(
+        "SELECT message_id FROM outbox WHERE status = 'pending' AND attempts > 0",
+    )
+    .fetch_all(db)
+    .await
+    .expect("in flight");
+    let got = message_ids(maildir);
+    in_flight.into_iter().filter(|m| got.contains(m)).collect()
 }
 
 fn count_files(maildir: &Path) -> usize {
@@ -210,11 +289,21 @@ async fn crash_run(plan: Plan) {
             }
         }
     });
+    let url = format!("sqlite://{}", data.path().join("guichet.db").display());
+    let mut hits: HashSet<String> = HashSet::new();
+    // The ledger exists (migrated) before the first serve, so the harness can look into it
+    // after every kill.
+    let store = Store::open(&url).await.expect("store");
+    let raw: Option<sqlx::AnyPool> = Some(sqlx::AnyPool::connect(&url).await.expect("raw pool"));
     for _ in 0..plan.intake_kills {
         let child = serve(&servers, data.path(), &log);
         tokio::time::sleep(Duration::from_millis(150 + rand_below(900))).await;
         kill(child);
+        if let Some(db) = &raw {
+            hits.extend(in_window(db, &maildir).await);
+        }
     }
+    let intake_hits = hits.len();
     appender.await.expect("appender");
     let acks_done = || {
         let (_, r) = received(&maildir);
@@ -234,8 +323,6 @@ async fn crash_run(plan: Plan) {
     let intake_time = t_intake.elapsed();
 
     let config = Guichet::new(&servers).config;
-    let url = format!("sqlite://{}", data.path().join("guichet.db").display());
-    let store = Store::open(&url).await.expect("store");
     let stored: i64 = store.count_facts().await.expect("count");
     assert_eq!(
         stored as usize, plan.mails,
@@ -254,7 +341,7 @@ async fn crash_run(plan: Plan) {
         pipeline
             .approve(
                 *id,
-                &guichet::inquiry::Actor::web("crash"),
+                &"agent:crash".into(),
                 Some("Bonjour,\n\nLa piscine ouvre à 9 h.\n\nCordialement"),
                 Utc::now(),
             )
@@ -277,8 +364,25 @@ async fn crash_run(plan: Plan) {
             tokio::time::sleep(Duration::from_millis(100 + rand_below(900))).await;
         }
         kill(child);
+        if let Some(db) = &raw {
+            let caught: Vec<String> = in_window(db, &maildir)
+                .await
+                .into_iter()
+                .filter(|m| !hits.contains(m))
+                .collect();
+            if !caught.is_empty() {
+                eprintln!("kill {k} landed in the window of {caught:?}");
+            }
+            hits.extend(caught);
+        }
     }
-    let replies_done = || received(&maildir).1.values().map(|n| n.1).sum::<usize>() >= plan.replies;
+    let replies_done = || {
+        message_counts(&maildir)
+            .keys()
+            .filter(|id| id.contains(".reply"))
+            .count()
+            >= plan.replies
+    };
     let settle_send = settle(
         &servers,
         data.path(),
@@ -292,6 +396,7 @@ async fn crash_run(plan: Plan) {
     // 3. Exactly once, nothing for automatic mail, nothing lost.
     let (total, by_parent) = received(&maildir);
     let mut twice = Vec::new();
+    let mut twice_outside_window = Vec::new();
     for i in 0..plan.mails {
         let parent = format!("<crash{i}.{}@example.net>", std::process::id());
         let (acks, replies) = by_parent.get(&parent).copied().unwrap_or_default();
@@ -301,6 +406,46 @@ async fn crash_run(plan: Plan) {
             assert!(acks >= 1, "mail {i}: acknowledgement lost");
             if acks > 1 || replies > 1 {
                 twice.push((i, acks, replies));
+            }
+        }
+    }
+    // Which message came twice, and did a kill land in its window?
+    for (id, n) in message_counts(&maildir) {
+        if n > 1 && !hits.contains(&id) {
+            if let Some(db) = &raw {
+                let row: Option<(i64, String, i64, Option<String>)> = sqlx::query_as(
+                    "SELECT id, status, attempts, last_error FROM outbox WHERE message_id = $1",
+                )
+                .bind(&id)
+                .fetch_optional(db)
+                .await
+                .expect("row");
+                eprintln!("twice outside any observed window: {id} {row:?}");
+                if let Some((job, ..)) = row {
+                    let log_text = std::fs::read_to_string(&log).unwrap_or_default();
+                    for l in log_text
+                        .lines()
+                        .filter(|l| l.contains(&format!("\"job\":{job},")))
+                    {
+                        eprintln!("  {l}");
+                    }
+                }
+            }
+            twice_outside_window.push(id);
+        }
+    }
+    if !twice.is_empty() {
+        let _ = Command::new("cp")
+            .args(["-a"])
+            .arg(&maildir)
+            .arg("/tmp/guichet-crash-maildir")
+            .status();
+        for (id, parent) in message_parents(&maildir) {
+            if twice
+                .iter()
+                .any(|t| parent.contains(&format!("<crash{}.", t.0)))
+            {
+                eprintln!("  of a message sent twice: {id} in reply to {parent}");
             }
         }
     }
@@ -314,7 +459,8 @@ async fn crash_run(plan: Plan) {
     eprintln!(
         "crash harness: {} mails ({} human), {} kills during intake, {:.1} s (settled in {:.1} s); \
          {} replies, {} kills during sending ({} right after a message was stored), {:.1} s \
-         (settled in {:.1} s); received {total} messages, sent twice: {twice:?}; \
+         (settled in {:.1} s); kills inside the 250→commit window: {intake_hits} during intake, \
+         {} during sending; received {total} messages, sent twice: {twice:?}; \
          window 250→commit over {} sends: p50 {} µs, p99 {} µs, max {} µs",
         plan.mails,
         humans.len(),
@@ -326,18 +472,28 @@ async fn crash_run(plan: Plan) {
         after_250,
         send_time.as_secs_f64(),
         settle_send.as_secs_f64(),
+        hits.len() - intake_hits,
         w.len(),
         pct(50),
         pct(99),
         w.last().copied().unwrap_or(0),
     );
     assert!(
-        twice.is_empty(),
-        "sent twice (mail, acks, replies): {twice:?}"
+        twice_outside_window.is_empty(),
+        "sent twice although no kill landed in its window: {twice_outside_window:?} (all: {twice:?})"
     );
-    assert_eq!(replies, plan.replies, "every reply exactly once");
-    assert_eq!(total, humans.len() + plan.replies, "nothing else received");
+    assert!(twice.len() <= hits.len(), "{twice:?} vs {hits:?}");
+    let replies_twice = twice.iter().filter(|t| t.2 > 1).count();
+    assert_eq!(replies, plan.replies + replies_twice, "every reply arrived");
+    assert_eq!(
+        total,
+        humans.len() + plan.replies + twice.len(),
+        "nothing else received"
+    );
     store.close().await;
+    if let Some(db) = raw {
+        db.close().await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,6 +3,7 @@
 
 mod cli;
 mod crash;
+mod instances;
 mod intake;
 mod limits;
 mod outbound;

@@ -3,7 +3,7 @@
 //! first retry included), a dead worker's claim comes back after a short lease, concurrent
 //! workers never claim the same job nor hit `database is locked`, a corrupt row is an error.
 
-mod leases;
+mod locks;
 
 use std::collections::HashSet;
 use std::sync::Mutex;
