@@ -316,7 +316,7 @@ async fn crash_run(plan: Plan) {
         &servers,
         data.path(),
         &log,
-        Duration::from_secs(120),
+        Duration::from_secs(300),
         acks_done,
     )
     .await;
@@ -387,7 +387,7 @@ async fn crash_run(plan: Plan) {
         &servers,
         data.path(),
         &log,
-        Duration::from_secs(120),
+        Duration::from_secs(300),
         replies_done,
     )
     .await;

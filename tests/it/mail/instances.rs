@@ -55,7 +55,7 @@ async fn two_instances_on_one_postgres_take_each_mail_once_and_acknowledge_it_on
     let holder = holder.expect("killed");
     let survivor = 1 - holder;
     let humans = (0..MAILS).filter(|i| !automatic(*i)).count();
-    while received(&maildir).0 < humans && started.elapsed() < Duration::from_secs(120) {
+    while received(&maildir).0 < humans && started.elapsed() < Duration::from_secs(300) {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let took = started.elapsed();
