@@ -91,6 +91,12 @@ async fn a_message_written_during_a_lost_session_is_taken_in_after_identify() {
         bot.fake
             .write_unseen(PUBLIC2, user(CITIZEN, "Camille", false), HOURS, Some(GUILD));
     let id = bot.inquiry_of(missed).await;
+    for _ in 0..200 {
+        if bot.fake.identifies() > identifies {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert!(bot.fake.identifies() > identifies, "a new session");
     assert_one_card_and_one_ack_each(&bot, &[id]).await;
     bot.stop().await;
