@@ -4,9 +4,13 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serenity::all::ChannelId;
 
+use super::commands::place;
 use super::Settings;
 use crate::calendar::{paris_date, Calendar};
+use crate::faq::catalogue::Catalogue;
 use crate::indicators::OverdueItem;
+use crate::inquiry::Lang;
+use crate::labels;
 use crate::store::InquirySummary;
 
 /// Most soft-automatic mails listed with a restore button (Discord allows 25 buttons).
@@ -69,30 +73,30 @@ pub fn soft_automatic_reminder(
 }
 
 /// The reminder of one channel, or None when nothing is due there.
-pub fn reminder_text(items: &[&OverdueItem], today: NaiveDate) -> Option<String> {
+pub fn reminder_text(
+    items: &[&OverdueItem],
+    catalogue: &Catalogue,
+    today: NaiveDate,
+) -> Option<String> {
     if items.is_empty() {
         return None;
     }
     let mut out = format!(
-        "**Rappel du {}** — {} demande(s) à traiter aujourd'hui ou en retard :\n",
+        "**Rappel du {}** — {} à traiter aujourd'hui ou en retard :\n",
         today.format("%d/%m/%Y"),
-        items.len()
+        labels::count(items.len() as i64, "demande", "demandes")
     );
     for it in items {
         let state = match it.working_days_left {
-            0 => "échéance aujourd'hui".to_string(),
-            n => format!("en retard de {} jour(s) ouvré(s)", -n),
+            n if n >= 0 => "échéance aujourd'hui".to_string(),
+            n => format!("en retard de {}", labels::working_days(-n, Lang::Fr)),
         };
         let line = format!(
             "• {} · {} · {} · {} — {} (échéance {})\n",
             it.reference,
-            it.channel.as_str(),
-            if it.facility.is_empty() {
-                it.kind.as_str()
-            } else {
-                it.facility.as_str()
-            },
-            it.topic.as_str(),
+            labels::channel(it.channel),
+            place(catalogue, it),
+            labels::topic(it.topic),
             state,
             it.deadline.format("%d/%m/%Y"),
         );
@@ -108,6 +112,7 @@ pub fn reminder_text(items: &[&OverdueItem], today: NaiveDate) -> Option<String>
 /// The reminders of a morning: per agents' channel, the items of its kinds due today or overdue.
 pub fn reminders(
     settings: &Settings,
+    catalogue: &Catalogue,
     items: &[OverdueItem],
     today: NaiveDate,
 ) -> Vec<(ChannelId, String)> {
@@ -121,7 +126,7 @@ pub fn reminders(
                     it.working_days_left <= 0 && settings.agents_channel(it.kind) == channel
                 })
                 .collect();
-            reminder_text(&mine, today).map(|t| (channel, t))
+            reminder_text(&mine, catalogue, today).map(|t| (channel, t))
         })
         .collect()
 }

@@ -7,6 +7,7 @@
 
 mod backup;
 mod dialect;
+mod discord;
 mod followup;
 mod import;
 mod lock;
@@ -36,6 +37,7 @@ use crate::engagement::Engagements;
 use crate::inquiry::{DraftText, DraftVersion, Event, EventType, InquiryId, Status};
 
 pub use dialect::Backend;
+pub use discord::ChatCursor;
 pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
 pub use lock::NamedLock;
 pub use mail::MailCursor;
