@@ -171,6 +171,7 @@ pub fn draft(config: &Config, chat: bool, file: &Path) -> anyhow::Result<ExitCod
         channel,
         reference: None,
         engagement_days: kit.engagements.answer_days(channel, c.kind, c.topic),
+        today: crate::calendar::paris_date(chrono::Utc::now()),
     };
     let draft = kit.drafter.reply(&kit.faq, &input)?;
     println!("Objet : {}\n", draft.subject);

@@ -164,7 +164,7 @@ impl Pipeline {
             }
         }
         if self.store.drafts(id).await?.is_empty() {
-            let text = self.draft_text(id, message, c, incoming.channel, &reference)?;
+            let text = self.draft_text(id, message, c, incoming.channel, &reference, now)?;
             self.store.save_draft(id, &text, "guichet", now).await?;
         }
         self.store
@@ -181,6 +181,7 @@ impl Pipeline {
         c: &Classification,
         channel: Channel,
         reference: &str,
+        now: DateTime<Utc>,
     ) -> Result<DraftText, PipelineError> {
         let k = &self.knowledge;
         let survey_url = k.survey.as_ref().map(|s| s.link(id));
@@ -192,6 +193,7 @@ impl Pipeline {
                 channel,
                 reference: Some(reference),
                 engagement_days: k.engagements.answer_days(channel, c.kind, c.topic),
+                today: crate::calendar::paris_date(now),
             },
             survey_url.as_deref(),
         )?;

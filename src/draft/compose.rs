@@ -1,0 +1,308 @@
+//! What a draft says, before any wording: the citizen's text split into its requests, the best
+//! FAQ entry for each, in the order asked, and the shape around them (a reminder acknowledges
+//! the delay first; a complaint gets an apology, what is done, one line per demand, who answers).
+//! Pure: the same message and knowledge always give the same plan.
+
+use crate::faq::answers::{Context, Entry, Shape};
+use crate::faq::Faq;
+use crate::inquiry::{Classification, Kind, Message, Topic};
+
+use super::sentences::{self, Sentence};
+
+/// One part of a draft, in order.
+#[derive(Debug, Clone)]
+pub(crate) enum Piece<'a> {
+    /// The delay is acknowledged first.
+    Reminder(&'a Entry),
+    /// A specific apology; `None`: no entry restates it, the agent must (marker).
+    Apology(Option<&'a Entry>),
+    /// What has been or will be done.
+    Done,
+    /// One explicit line per demand.
+    Demand(&'a Entry),
+    /// Who answers and by when.
+    Who,
+    /// The answer to one request.
+    Answer(&'a Entry),
+    /// A request no entry answers: a precise marker, never a paragraph about something else.
+    Unanswered(String),
+    /// The one question about the facility, with a short list.
+    WhichFacility(Vec<&'a Entry>),
+    /// A temporary notice of the facility or kind.
+    Notice(&'a Entry),
+}
+
+/// The plan of a draft and what the agent should know about it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Plan<'a> {
+    pub pieces: Vec<Piece<'a>>,
+    pub note: Vec<String>,
+    /// A team must decide: not the answer yet (indicators).
+    pub holding: bool,
+    pub complaint: bool,
+    pub reminder: bool,
+}
+
+/// At most this many answers from one sentence ("les horaires et les tarifs ?").
+const ANSWERS_PER_SENTENCE: usize = 2;
+
+/// What the sentences found, part by part.
+#[derive(Default)]
+struct Found<'a> {
+    reminders: Vec<&'a Entry>,
+    apologies: Vec<&'a Entry>,
+    demands: Vec<&'a Entry>,
+    items: Vec<Piece<'a>>,
+    used: Vec<&'a str>,
+    answered_any: bool,
+}
+
+impl<'a> Found<'a> {
+    fn pass(
+        &mut self,
+        faq: &'a Faq,
+        ctx: &Context<'_>,
+        sentences: &[Sentence],
+        plan: &mut Plan<'a>,
+    ) {
+        let answers = &faq.answers;
+        for s in sentences {
+            let found = answers.matches(&s.text, ctx);
+            let mut answered_here = 0;
+            let mut topics: Vec<Topic> = Vec::new();
+            let mut other_part = false;
+            for m in &found {
+                let entry = &answers.entries[m.entry];
+                let list = match entry.shape {
+                    Shape::Reminder => Some(&mut self.reminders),
+                    Shape::Complaint => Some(&mut self.apologies),
+                    Shape::Demand => Some(&mut self.demands),
+                    Shape::Answer | Shape::Notice => None,
+                };
+                if let Some(list) = list {
+                    other_part = true;
+                    if !list.iter().any(|e| e.id == entry.id) {
+                        plan.note.push(format!(
+                            "« {} » → {} ({}, {})",
+                            short(&s.text),
+                            entry.id,
+                            entry.origin,
+                            m.by
+                        ));
+                        list.push(entry);
+                    }
+                    continue;
+                }
+                if answered_here >= ANSWERS_PER_SENTENCE
+                    || topics.contains(&entry.topic)
+                    || (answered_here > 0 && m.by != "motif")
+                {
+                    continue;
+                }
+                topics.push(entry.topic);
+                answered_here += 1;
+                if self.used.contains(&entry.id.as_str()) {
+                    continue;
+                }
+                self.used.push(&entry.id);
+                plan.note.push(format!(
+                    "« {} » → {} ({}, {})",
+                    short(&s.text),
+                    entry.id,
+                    entry.origin,
+                    m.by
+                ));
+                self.items.push(Piece::Answer(entry));
+            }
+            if answered_here > 0 {
+                self.answered_any = true;
+            } else if s.question && !other_part {
+                plan.note.push(format!(
+                    "« {} » → aucune entrée : marqueur à compléter",
+                    short(&s.text)
+                ));
+                self.items.push(Piece::Unanswered(s.text.clone()));
+            }
+        }
+    }
+}
+
+/// Plans the reply to `message` as classified.
+pub(crate) fn plan<'a>(
+    faq: &'a Faq,
+    message: &Message,
+    c: &'a Classification,
+    today: chrono::NaiveDate,
+) -> Plan<'a> {
+    let answers = &faq.answers;
+    let facility = c
+        .facility
+        .as_ref()
+        .and_then(|id| faq.catalogue.facility(id));
+    let ctx = Context {
+        kind: c.kind,
+        facility: c.facility.as_ref(),
+        facility_kind: facility.map(|f| f.kind),
+        day: today,
+    };
+    let mut plan = Plan::default();
+    let (subject, reply) = crate::faq::strip_subject_prefixes(&message.subject);
+    let mut found = Found::default();
+    found.pass(faq, &ctx, &sentences::requests(&message.body), &mut plan);
+    if !found.answered_any && !reply && !subject.trim().is_empty() && found.items.is_empty() {
+        // "Horaires piscine Clamart" and a body that only says hello: the subject is the question.
+        let subject_sentence = Sentence {
+            text: subject.to_string(),
+            question: false,
+        };
+        found.pass(
+            faq,
+            &ctx,
+            std::slice::from_ref(&subject_sentence),
+            &mut plan,
+        );
+    }
+    if !found.reminders.is_empty() && found.items.is_empty() && !message.quoted.trim().is_empty() {
+        // A reminder that only says "toujours pas de réponse": answer the first message.
+        plan.note
+            .push("relance : questions reprises du message cité".to_string());
+        let earlier = sentences::requests(&quoted_text(&message.quoted));
+        found.pass(faq, &ctx, &earlier, &mut plan);
+    }
+    let Found {
+        reminders,
+        apologies,
+        demands,
+        items,
+        used,
+        ..
+    } = found;
+
+    plan.reminder = !reminders.is_empty();
+    plan.complaint = !apologies.is_empty()
+        || (c.topic == Topic::Reclamation && !plan.reminder && !demands.is_empty())
+        || (c.topic == Topic::Reclamation && !plan.reminder && items.is_empty());
+    if let Some(r) = reminders.first() {
+        plan.pieces.push(Piece::Reminder(r));
+    }
+    if plan.complaint {
+        if apologies.is_empty() {
+            plan.note.push(
+                "réclamation sans entrée qui la décrive : rappeler précisément ce qui s'est passé"
+                    .to_string(),
+            );
+            plan.pieces.push(Piece::Apology(None));
+        }
+        plan.pieces
+            .extend(apologies.iter().map(|e| Piece::Apology(Some(e))));
+        plan.pieces.push(Piece::Done);
+        plan.pieces.extend(demands.iter().map(|e| Piece::Demand(e)));
+        plan.pieces.push(Piece::Who);
+    } else {
+        plan.pieces.extend(demands.iter().map(|e| Piece::Demand(e)));
+    }
+    let needs: Vec<&Entry> = items
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Answer(e) if e.needs_facility && facility.is_none() => Some(*e),
+            _ => None,
+        })
+        .collect();
+    plan.pieces.extend(items);
+    if !needs.is_empty() {
+        plan.note.push(format!(
+            "équipement non déterminé : une question avec la liste ({})",
+            kind_words(c.kind)
+        ));
+        plan.pieces.push(Piece::WhichFacility(needs));
+    }
+    for notice in answers.notices(c.kind, c.facility.as_ref(), today) {
+        if !used.contains(&notice.id.as_str()) {
+            plan.note.push(format!(
+                "avis temporaire inclus : {} ({}{})",
+                notice.id,
+                notice.origin,
+                notice
+                    .valid_until
+                    .map(|d| format!(", jusqu'au {}", d.format("%d/%m/%Y")))
+                    .unwrap_or_default()
+            ));
+            plan.pieces.push(Piece::Notice(notice));
+        }
+    }
+    for p in &plan.pieces {
+        let entry = match p {
+            Piece::Answer(e) | Piece::Demand(e) | Piece::Apology(Some(e)) => *e,
+            _ => continue,
+        };
+        if entry.holding {
+            plan.holding = true;
+            plan.note.push(format!(
+                "réponse d'attente ({}) : {} doit décider ; elle ne compte pas comme réponse dans les indicateurs",
+                entry.id,
+                entry.decides.as_deref().unwrap_or("l'équipe")
+            ));
+        }
+    }
+    notes_about_place(faq, c, &mut plan.note);
+    plan
+}
+
+fn notes_about_place(faq: &Faq, c: &Classification, note: &mut Vec<String>) {
+    if let Some(f) = c
+        .facility
+        .as_ref()
+        .and_then(|id| faq.catalogue.facility(id))
+    {
+        let named = c.rules.iter().any(|r| r == &format!("nom:{}", f.id));
+        if !named {
+            note.push(format!(
+                "hypothèse : {} déduit de la commune ({}), le texte ne le nomme pas",
+                f.name, f.commune
+            ));
+        }
+        if !f.note.trim().is_empty() {
+            note.push(format!(
+                "note du catalogue ({}) : {}",
+                f.name,
+                f.note.trim()
+            ));
+        }
+    }
+    for id in c.rules.iter().filter_map(|r| r.strip_prefix("hors:")) {
+        if let Some(o) = faq.catalogue.outside.iter().find(|o| o.id == id) {
+            note.push(format!("lieu hors VSGP : {} ({})", o.name, o.owner));
+        }
+    }
+}
+
+fn kind_words(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Piscine => "piscines",
+        Kind::Conservatoire => "conservatoires",
+        Kind::Mediatheque => "médiathèques",
+        Kind::Theatre => "théâtres",
+        Kind::Siege | Kind::Autre => "équipements",
+    }
+}
+
+/// The quoted history without its "Le … a écrit :" lines and quote marks.
+fn quoted_text(quoted: &str) -> String {
+    quoted
+        .lines()
+        .map(|l| l.trim_start_matches(['>', ' ']))
+        .filter(|l| !l.trim_end().ends_with("a écrit :") && !l.trim_end().ends_with("wrote:"))
+        .take(60)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A sentence shortened for the agent's note.
+pub(crate) fn short(text: &str) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 90 {
+        one_line.chars().take(89).collect::<String>() + "…"
+    } else {
+        one_line
+    }
+}
