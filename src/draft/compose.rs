@@ -3,7 +3,7 @@
 //! the delay first; a complaint gets an apology, what is done, one line per demand, who answers).
 //! Pure: the same message and knowledge always give the same plan.
 
-use crate::faq::answers::{Context, Entry, Shape};
+use crate::faq::answers::{Context, Entry, Scope, Shape};
 use crate::faq::Faq;
 use crate::inquiry::{Classification, Kind, Message, Topic};
 
@@ -54,6 +54,8 @@ struct Found<'a> {
     demands: Vec<&'a Entry>,
     items: Vec<Piece<'a>>,
     used: Vec<&'a str>,
+    /// Topics already answered by a kind or facility entry.
+    specific_topics: Vec<Topic>,
     answered_any: bool,
 }
 
@@ -103,6 +105,19 @@ impl<'a> Found<'a> {
                 answered_here += 1;
                 if self.used.contains(&entry.id.as_str()) {
                     continue;
+                }
+                if entry.scope == Scope::Any && self.specific_topics.contains(&entry.topic) {
+                    // "Quand commence l'aquagym ? J'aimerais m'inscrire." : the activity's
+                    // paragraph already says how to register.
+                    plan.note.push(format!(
+                        "« {} » → {} non repris : déjà couvert par une réponse plus précise",
+                        short(&s.text),
+                        entry.id
+                    ));
+                    continue;
+                }
+                if entry.scope != Scope::Any {
+                    self.specific_topics.push(entry.topic);
                 }
                 self.used.push(&entry.id);
                 plan.note.push(format!(

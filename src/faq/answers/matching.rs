@@ -172,7 +172,7 @@ impl super::Answers {
             };
             out.push(Match {
                 entry: i,
-                score: score + fit,
+                score: score + fit + f64::from(entry.priority) * 0.5,
                 by,
             });
         }

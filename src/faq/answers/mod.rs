@@ -75,6 +75,8 @@ pub struct Entry {
     pub needs_facility: bool,
     /// A team must decide: the draft is a holding reply, not the answer (indicators).
     pub holding: bool,
+    /// Wins over entries found as strongly (default 0; each point weighs half a pattern hit).
+    pub priority: i32,
     /// Who decides, for the agent's note of a holding reply.
     pub decides: Option<String>,
     pub patterns: Vec<Regex>,

@@ -28,6 +28,8 @@ struct RawEntry {
     needs: Option<String>,
     #[serde(default)]
     holding: bool,
+    #[serde(default)]
+    priority: i32,
     decides: Option<String>,
     #[serde(default)]
     patterns: Vec<String>,
@@ -121,6 +123,7 @@ fn entry(file: &DataFile, catalogue: &Catalogue, raw: RawEntry) -> Result<Entry,
         shape: raw.shape,
         needs_facility,
         holding: raw.holding,
+        priority: raw.priority,
         decides: raw.decides,
         patterns,
         unless,
