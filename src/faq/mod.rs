@@ -8,6 +8,7 @@ mod classify;
 pub mod lang;
 pub mod normalize;
 pub mod rules;
+pub mod sentences;
 
 use std::collections::BTreeMap;
 
