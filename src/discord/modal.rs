@@ -75,6 +75,8 @@ async fn keep_agent_text(
         subject,
         text: text.to_string(),
         html: Some(crate::draft::render::text_to_html(text)),
+        // The agent's own text: the agent decides whether it is the answer.
+        holding: false,
     };
     Ok(Some(store.save_draft(id, &draft, &actor(user), now).await?))
 }

@@ -68,78 +68,160 @@ impl<'a> Found<'a> {
         plan: &mut Plan<'a>,
     ) {
         let answers = &faq.answers;
+        let mut previous_answered = false;
         for s in sentences {
             let found = answers.matches(&s.text, ctx);
-            let mut answered_here = 0;
-            let mut topics: Vec<Topic> = Vec::new();
+            // A sentence that complains, demands or reminds is answered by that shape: the
+            // words it shares with an answer ("les cours de piano", "mes billets") are context.
             let mut other_part = false;
             for m in &found {
                 let entry = &answers.entries[m.entry];
                 let list = match entry.shape {
-                    Shape::Reminder => Some(&mut self.reminders),
-                    Shape::Complaint => Some(&mut self.apologies),
-                    Shape::Demand => Some(&mut self.demands),
-                    Shape::Answer | Shape::Notice => None,
+                    Shape::Reminder => &mut self.reminders,
+                    Shape::Complaint => &mut self.apologies,
+                    Shape::Demand => &mut self.demands,
+                    Shape::Answer | Shape::Notice => continue,
                 };
-                if let Some(list) = list {
-                    other_part = true;
-                    if !list.iter().any(|e| e.id == entry.id) {
-                        plan.note.push(format!(
-                            "« {} » → {} ({}, {})",
-                            short(&s.text),
-                            entry.id,
-                            entry.origin,
-                            m.by
-                        ));
-                        list.push(entry);
-                    }
-                    continue;
-                }
-                if answered_here >= ANSWERS_PER_SENTENCE
-                    || topics.contains(&entry.topic)
-                    || (answered_here > 0 && m.by != "motif")
-                {
-                    continue;
-                }
-                topics.push(entry.topic);
-                answered_here += 1;
-                if self.used.contains(&entry.id.as_str()) {
-                    continue;
-                }
-                if entry.scope == Scope::Any && self.specific_topics.contains(&entry.topic) {
-                    // "Quand commence l'aquagym ? J'aimerais m'inscrire." : the activity's
-                    // paragraph already says how to register.
+                other_part = true;
+                if !list.iter().any(|e| e.id == entry.id) {
                     plan.note.push(format!(
-                        "« {} » → {} non repris : déjà couvert par une réponse plus précise",
+                        "« {} » → {} ({}, {})",
                         short(&s.text),
-                        entry.id
+                        entry.id,
+                        entry.origin,
+                        m.by
+                    ));
+                    list.push(entry);
+                }
+            }
+            let mut answered_here = 0;
+            let mut covered = false;
+            if !other_part {
+                let two_requests = asks_two_things(&s.text);
+                let mut first: Option<Topic> = None;
+                for m in &found {
+                    let entry = &answers.entries[m.entry];
+                    if !matches!(entry.shape, Shape::Answer | Shape::Notice) {
+                        continue;
+                    }
+                    if let Some(topic) = first {
+                        // "Combien coûte l'entrée et êtes-vous ouverts le dimanche ?": a second
+                        // answer only for a second request, of another topic, found by a rule.
+                        if !two_requests
+                            || m.by != "motif"
+                            || entry.topic == topic
+                            || entry.topic == Topic::Autre
+                        {
+                            continue;
+                        }
+                    }
+                    if self.used.contains(&entry.id.as_str()) {
+                        // Already answered for an earlier sentence: the sentence is covered,
+                        // only a second request in it may bring another paragraph.
+                        covered = true;
+                        first.get_or_insert(entry.topic);
+                        continue;
+                    }
+                    first.get_or_insert(entry.topic);
+                    answered_here += 1;
+                    self.add_answer(entry, &s.text, &m.by, plan);
+                    if answered_here >= ANSWERS_PER_SENTENCE {
+                        break;
+                    }
+                }
+            }
+            if answered_here > 0 || covered {
+                self.answered_any = true;
+                previous_answered = true;
+            } else if s.question && !other_part {
+                if previous_answered && refers_back(&s.text) {
+                    // "Les avez-vous retrouvées ?" after the lost scarf: the same request.
+                    plan.note.push(format!(
+                        "« {} » → rattachée à la question précédente",
+                        short(&s.text)
                     ));
                     continue;
                 }
-                if entry.scope != Scope::Any {
-                    self.specific_topics.push(entry.topic);
-                }
-                self.used.push(&entry.id);
-                plan.note.push(format!(
-                    "« {} » → {} ({}, {})",
-                    short(&s.text),
-                    entry.id,
-                    entry.origin,
-                    m.by
-                ));
-                self.items.push(Piece::Answer(entry));
-            }
-            if answered_here > 0 {
-                self.answered_any = true;
-            } else if s.question && !other_part {
                 plan.note.push(format!(
                     "« {} » → aucune entrée : marqueur à compléter",
                     short(&s.text)
                 ));
                 self.items.push(Piece::Unanswered(s.text.clone()));
+                previous_answered = false;
+            } else {
+                previous_answered = false;
             }
         }
     }
+
+    fn add_answer(&mut self, entry: &'a Entry, sentence: &str, by: &str, plan: &mut Plan<'a>) {
+        if self.used.contains(&entry.id.as_str()) {
+            return;
+        }
+        if entry.scope == Scope::Any
+            && entry.topic != Topic::Autre
+            && self.specific_topics.contains(&entry.topic)
+        {
+            // "Quand commence l'aquagym ? J'aimerais m'inscrire." : the activity's paragraph
+            // already says how to register.
+            plan.note.push(format!(
+                "« {} » → {} non repris : déjà couvert par une réponse plus précise",
+                short(sentence),
+                entry.id
+            ));
+            return;
+        }
+        if entry.scope != Scope::Any {
+            self.specific_topics.push(entry.topic);
+        }
+        self.used.push(&entry.id);
+        plan.note.push(format!(
+            "« {} » → {} ({}, {})",
+            short(sentence),
+            entry.id,
+            entry.origin,
+            by
+        ));
+        self.items.push(Piece::Answer(entry));
+    }
+}
+
+/// A short question about what the previous sentence named ("Les avez-vous retrouvées ?").
+fn refers_back(sentence: &str) -> bool {
+    let t = crate::faq::normalize::fold(sentence);
+    t.split_whitespace().count() <= 6
+        && ([
+            "les ",
+            "le ",
+            "la ",
+            "l'",
+            "est ce possible",
+            "c'est possible",
+            "que dois",
+            "que faire",
+            "comment la ",
+            "comment le ",
+            "comment les ",
+            "comment faire",
+            "is it ",
+            "did you",
+            "have you",
+            "has anyone",
+            "what should",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
+            || ["l'avez", "les avez", "retrouve", "found it"]
+                .iter()
+                .any(|p| t.contains(p)))
+}
+
+/// A sentence that joins two requests ("… et …", "… ainsi que …", "… and …").
+fn asks_two_things(sentence: &str) -> bool {
+    let t = crate::faq::normalize::fold(sentence);
+    [" et ", " ainsi que ", " and ", " ou ", " or ", ", "]
+        .iter()
+        .any(|w| t.contains(w))
 }
 
 /// Plans the reply to `message` as classified.
@@ -164,7 +246,13 @@ pub(crate) fn plan<'a>(
     let (subject, reply) = crate::faq::strip_subject_prefixes(&message.subject);
     let mut found = Found::default();
     found.pass(faq, &ctx, &sentences::requests(&message.body), &mut plan);
-    if !found.answered_any && !reply && !subject.trim().is_empty() && found.items.is_empty() {
+    if !found.answered_any
+        && !reply
+        && !subject.trim().is_empty()
+        && found.items.is_empty()
+        && found.apologies.is_empty()
+        && found.demands.is_empty()
+    {
         // "Horaires piscine Clamart" and a body that only says hello: the subject is the question.
         let subject_sentence = Sentence {
             text: subject.to_string(),
@@ -177,12 +265,79 @@ pub(crate) fn plan<'a>(
             &mut plan,
         );
     }
+    if found.reminders.is_empty() && found.apologies.is_empty() && !subject.trim().is_empty() {
+        // "Relance : horaires" says it in the subject only.
+        if let Some(m) = answers
+            .matches(subject, &ctx)
+            .into_iter()
+            .find(|m| answers.entries[m.entry].shape == Shape::Reminder)
+        {
+            found.reminders.push(&answers.entries[m.entry]);
+            plan.note.push(format!(
+                "objet « {} » → {}",
+                short(subject),
+                answers.entries[m.entry].id
+            ));
+        }
+    }
     if !found.reminders.is_empty() && found.items.is_empty() && !message.quoted.trim().is_empty() {
-        // A reminder that only says "toujours pas de réponse": answer the first message.
+        // A reminder that only says "toujours pas de réponse": answer the first message, sorted
+        // on its own when the reminder alone did not say where.
         plan.note
             .push("relance : questions reprises du message cité".to_string());
-        let earlier = sentences::requests(&quoted_text(&message.quoted));
-        found.pass(faq, &ctx, &earlier, &mut plan);
+        let earlier_text = quoted_text(&message.quoted);
+        let earlier = sentences::requests(&earlier_text);
+        if c.kind == Kind::Autre {
+            let quoted = faq.classify(&Message {
+                body: earlier_text.clone(),
+                ..Message::default()
+            });
+            let facility_kind = quoted
+                .facility
+                .as_ref()
+                .and_then(|id| faq.catalogue.facility(id))
+                .map(|f| f.kind);
+            let facility = quoted
+                .facility
+                .as_ref()
+                .and_then(|id| faq.catalogue.facility(id))
+                .map(|f| &f.id);
+            let quoted_ctx = Context {
+                kind: quoted.kind,
+                facility,
+                facility_kind,
+                day: today,
+            };
+            found.pass(faq, &quoted_ctx, &earlier, &mut plan);
+        } else {
+            found.pass(faq, &ctx, &earlier, &mut plan);
+        }
+    }
+    // An entry that is the whole answer (a sales pitch gets the procurement rule, nothing else).
+    if let Some(only) = found.items.iter().find_map(|p| match p {
+        Piece::Answer(e) if e.exclusive => Some(*e),
+        _ => None,
+    }) {
+        plan.note.push(format!(
+            "{} : réponse seule, les autres phrases ne sont pas reprises",
+            only.id
+        ));
+        found.items = vec![Piece::Answer(only)];
+        found.apologies.clear();
+        found.demands.clear();
+        found.reminders.clear();
+    }
+    // Entries meant for a message that asks nothing else ("Merci pour votre réponse !").
+    if found
+        .items
+        .iter()
+        .any(|p| matches!(p, Piece::Answer(e) if !e.alone))
+        || !found.apologies.is_empty()
+        || !found.demands.is_empty()
+    {
+        found
+            .items
+            .retain(|p| !matches!(p, Piece::Answer(e) if e.alone));
     }
     let Found {
         reminders,
@@ -216,6 +371,7 @@ pub(crate) fn plan<'a>(
     } else {
         plan.pieces.extend(demands.iter().map(|e| Piece::Demand(e)));
     }
+    let outside_named = c.rules.iter().any(|r| r.starts_with("hors:"));
     let needs: Vec<&Entry> = items
         .iter()
         .filter_map(|p| match p {
@@ -223,13 +379,26 @@ pub(crate) fn plan<'a>(
             _ => None,
         })
         .collect();
-    plan.pieces.extend(items);
-    if !needs.is_empty() {
+    if outside_named && facility.is_none() && !needs.is_empty() {
+        // The place named is not VSGP's: say whose it is, do not offer our list instead.
+        plan.note.push(
+            "lieu hors VSGP nommé : pas de question sur l'équipement, les réponses qui en dépendent sont omises"
+                .to_string(),
+        );
+        let items: Vec<Piece<'a>> = items
+            .into_iter()
+            .filter(|p| !matches!(p, Piece::Answer(e) if e.needs_facility))
+            .collect();
+        plan.pieces.extend(items);
+    } else if !needs.is_empty() {
+        plan.pieces.extend(items);
         plan.note.push(format!(
             "équipement non déterminé : une question avec la liste ({})",
             kind_words(c.kind)
         ));
         plan.pieces.push(Piece::WhichFacility(needs));
+    } else {
+        plan.pieces.extend(items);
     }
     for notice in answers.notices(c.kind, c.facility.as_ref(), today) {
         if !used.contains(&notice.id.as_str()) {

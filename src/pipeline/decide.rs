@@ -44,11 +44,15 @@ impl Pipeline {
         now: DateTime<Utc>,
     ) -> Result<Decision, ApproveError> {
         let drafts = self.store.drafts(id).await?;
-        let latest = drafts
+        let (version, latest) = drafts
             .iter()
             .rev()
-            .find_map(|v| v.draft.clone())
+            .find_map(|v| v.draft.clone().map(|d| (v.version, d)))
             .ok_or(ApproveError::NoDraft)?;
+        // A holding reply sent as drafted stays a holding reply; an agent who rewrites it is
+        // giving the answer.
+        let holding = self.store.draft_is_holding(id, version).await?
+            && edited_text.is_none_or(|t| t == latest.text);
         let text = edited_text
             .map(str::to_string)
             .unwrap_or_else(|| latest.text.clone());
@@ -96,6 +100,7 @@ impl Pipeline {
                     "in_reply_to": original,
                     "references": refs,
                     "lang": summary.classification.lang,
+                    "holding": holding,
                 });
                 ("mail", Some(to.clone()), payload)
             }
@@ -103,8 +108,12 @@ impl Pipeline {
                 channel_id,
                 message_id: original,
             } => {
-                let payload =
-                    json!({ "channel_id": channel_id, "reply_to": original, "text": text });
+                let payload = json!({
+                    "channel_id": channel_id,
+                    "reply_to": original,
+                    "text": text,
+                    "holding": holding,
+                });
                 ("discord", None, payload)
             }
             Route::None => return Err(ApproveError::NoRoute),
@@ -123,6 +132,7 @@ impl Pipeline {
                 subject: latest.subject.clone(),
                 text: t.to_string(),
                 html: Some(crate::draft::render::text_to_html(t)),
+                holding,
             });
         Ok(self
             .store

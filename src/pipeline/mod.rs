@@ -201,6 +201,7 @@ impl Pipeline {
             subject: draft.subject,
             text: draft.text,
             html: Some(draft.html),
+            holding: draft.holding,
         })
     }
 

@@ -44,8 +44,8 @@ pub use report::{GroupBy, ReportFilter, ReportQuery, ReportRow};
 pub use search::{Found, SearchQuery};
 pub use survey::{SatisfactionRow, SurveyComment, SurveyOutcome, MAX_COMMENT_CHARS};
 pub use types::{
-    parse_reference, reference, DraftText, DraftVersion, Event, EventType, InquiryId, NewInquiry,
-    Recorded, UnknownEventType,
+    parse_reference, reference, DraftText, DraftVersion, DraftedDetail, Event, EventType,
+    InquiryId, NewInquiry, Recorded, SentDetail, UnknownEventType,
 };
 pub use workflow::{Outcome, Standing, Status};
 

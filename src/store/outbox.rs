@@ -172,16 +172,24 @@ impl Store {
                 JobKind::Reply => Some(EventType::Sent),
                 JobKind::DiscordPost => None,
             };
+            let holding = job.kind == JobKind::Reply
+                && job.payload.get("holding").and_then(|h| h.as_bool()) == Some(true);
             if let Some(event) = event {
                 let mut detail = detail;
                 detail["message_id"] = json!(job.message_id);
+                if holding {
+                    detail["holding"] = json!(true);
+                }
                 self.append_in(&mut tx, job.inquiry, event, "guichet", at, &detail)
                     .await?;
             }
             if job.kind == JobKind::Reply {
-                sqlx::query(
-                    "UPDATE inquiries SET status = 'sent' WHERE id = $1 AND status = 'approved'",
-                )
+                // A holding reply leaves the inquiry open until the real answer.
+                sqlx::query(if holding {
+                    "UPDATE inquiries SET status = 'drafted' WHERE id = $1 AND status = 'approved'"
+                } else {
+                    "UPDATE inquiries SET status = 'sent' WHERE id = $1 AND status = 'approved'"
+                })
                 .bind(job.inquiry.0)
                 .execute(&mut *tx)
                 .await?;

@@ -17,6 +17,8 @@ use super::{Entry, Scope};
 
 /// Below this closeness, an example question does not vouch for its entry.
 const MIN_CLOSENESS: f64 = 0.5;
+/// Stems a sentence must share with an example question for it to count.
+const MIN_SHARED: usize = 2;
 /// What a pattern hit scores (closeness is at most 1).
 const PATTERN_SCORE: f64 = 2.0;
 
@@ -125,10 +127,17 @@ impl Index {
             if *q_norm == 0.0 {
                 continue;
             }
-            let shared: f64 = ids
+            let common: Vec<&usize> = ids
                 .iter()
                 .filter(|id| sentence.binary_search(id).is_ok())
-                .map(|id| self.idf[*id] * self.idf[*id])
+                .collect();
+            // One shared word ("président", "call") is a coincidence, not the same question.
+            if common.len() < MIN_SHARED {
+                continue;
+            }
+            let shared: f64 = common
+                .iter()
+                .map(|id| self.idf[**id] * self.idf[**id])
                 .sum();
             let cos = shared / (norm * q_norm);
             if cos > best.0 {

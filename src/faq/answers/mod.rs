@@ -77,6 +77,10 @@ pub struct Entry {
     pub holding: bool,
     /// Wins over entries found as strongly (default 0; each point weighs half a pattern hit).
     pub priority: i32,
+    /// Only for a message that asks nothing else ("Merci pour votre réponse !").
+    pub alone: bool,
+    /// The whole answer when it applies: the other sentences are not answered (a sales pitch).
+    pub exclusive: bool,
     /// Who decides, for the agent's note of a holding reply.
     pub decides: Option<String>,
     pub patterns: Vec<Regex>,

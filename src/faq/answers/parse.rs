@@ -30,6 +30,10 @@ struct RawEntry {
     holding: bool,
     #[serde(default)]
     priority: i32,
+    #[serde(default)]
+    alone: bool,
+    #[serde(default)]
+    exclusive: bool,
     decides: Option<String>,
     #[serde(default)]
     patterns: Vec<String>,
@@ -124,6 +128,8 @@ fn entry(file: &DataFile, catalogue: &Catalogue, raw: RawEntry) -> Result<Entry,
         needs_facility,
         holding: raw.holding,
         priority: raw.priority,
+        alone: raw.alone,
+        exclusive: raw.exclusive,
         decides: raw.decides,
         patterns,
         unless,
