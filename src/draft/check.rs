@@ -176,6 +176,7 @@ fn classification(kind: Kind, facility: Option<FacilityId>, lang: Lang) -> Class
         lang,
         rules: Vec::new(),
         template: None,
+        requests: Vec::new(),
     }
 }
 

@@ -438,7 +438,10 @@ fn notes_about_place(faq: &Faq, c: &Classification, note: &mut Vec<String>) {
         .as_ref()
         .and_then(|id| faq.catalogue.facility(id))
     {
-        let named = c.rules.iter().any(|r| r == &format!("nom:{}", f.id));
+        let named = c.rules.iter().any(|r| {
+            faq.rule(r)
+                .is_some_and(|rule| rule.conclusion.facility.as_ref() == Some(&f.id))
+        });
         if !named {
             note.push(format!(
                 "hypothèse : {} déduit de la commune ({}), le texte ne le nomme pas",

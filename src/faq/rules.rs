@@ -50,12 +50,14 @@ pub struct Rule {
 }
 
 /// Where a rule matched in one message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Hits {
     pub subject: bool,
     pub body: usize,
     /// Byte offset of the first match in the body (or `usize::MAX`), for tie-breaking.
     pub first: usize,
+    /// Byte offsets of the body matches (at most 3 per pattern), to find their sentence.
+    pub starts: Vec<usize>,
 }
 
 impl Hits {
@@ -79,6 +81,7 @@ impl Rule {
                 for m in re.find_iter(body).take(3) {
                     hits.body += 1;
                     hits.first = hits.first.min(m.start());
+                    hits.starts.push(m.start());
                 }
             }
         }
