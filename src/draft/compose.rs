@@ -69,6 +69,7 @@ impl<'a> Found<'a> {
     ) {
         let answers = &faq.answers;
         let mut previous_answered = false;
+        let mut previous_statement: Option<String> = None;
         for s in sentences {
             let found = answers.matches(&s.text, ctx);
             // A sentence that complains, demands or reminds is answered by that shape: the
@@ -82,7 +83,8 @@ impl<'a> Found<'a> {
                     Shape::Demand => &mut self.demands,
                     Shape::Answer | Shape::Notice => continue,
                 };
-                other_part = true;
+                // A reminder often restates the request in the same sentence: still answer it.
+                other_part |= entry.shape != Shape::Reminder;
                 if !list.iter().any(|e| e.id == entry.id) {
                     plan.note.push(format!(
                         "« {} » → {} ({}, {})",
@@ -99,12 +101,18 @@ impl<'a> Found<'a> {
             if !other_part {
                 let two_requests = asks_two_things(&s.text);
                 let mut first: Option<Topic> = None;
+                let mut first_covers: Vec<Topic> = Vec::new();
                 for m in &found {
                     let entry = &answers.entries[m.entry];
                     if !matches!(entry.shape, Shape::Answer | Shape::Notice) {
                         continue;
                     }
                     if let Some(topic) = first {
+                        // A general entry adds nothing to a specific one ("j'ai perdu ma carte,
+                        // combien ça coûte ?": the card's paragraph covers the cost).
+                        if entry.scope == Scope::Any && first_covers.contains(&entry.topic) {
+                            continue;
+                        }
                         // "Combien coûte l'entrée et êtes-vous ouverts le dimanche ?": a second
                         // answer only for a second request, of another topic, found by a rule.
                         if !two_requests
@@ -122,6 +130,9 @@ impl<'a> Found<'a> {
                         first.get_or_insert(entry.topic);
                         continue;
                     }
+                    if first.is_none() {
+                        first_covers = entry.covers.clone();
+                    }
                     first.get_or_insert(entry.topic);
                     answered_here += 1;
                     self.add_answer(entry, &s.text, &m.by, plan);
@@ -134,6 +145,15 @@ impl<'a> Found<'a> {
                 self.answered_any = true;
                 previous_answered = true;
             } else if s.question && !other_part {
+                if !self.apologies.is_empty() && s.text.split_whitespace().count() <= 8 {
+                    // "Est-ce normal ? Que comptez-vous faire ?" after a complaint: what is done
+                    // answers it.
+                    plan.note.push(format!(
+                        "« {} » → couverte par la suite donnée à la réclamation",
+                        short(&s.text)
+                    ));
+                    continue;
+                }
                 if previous_answered && refers_back(&s.text) {
                     // "Les avez-vous retrouvées ?" after the lost scarf: the same request.
                     plan.note.push(format!(
@@ -142,15 +162,22 @@ impl<'a> Found<'a> {
                     ));
                     continue;
                 }
+                // "Je voudrais donner des partitions. Est-ce possible ?": quote the request too.
+                let asked = match (&previous_statement, refers_back(&s.text)) {
+                    (Some(before), true) => format!("{before} {}", s.text),
+                    _ => s.text.clone(),
+                };
                 plan.note.push(format!(
                     "« {} » → aucune entrée : marqueur à compléter",
-                    short(&s.text)
+                    short(&asked)
                 ));
-                self.items.push(Piece::Unanswered(s.text.clone()));
+                self.items.push(Piece::Unanswered(asked));
                 previous_answered = false;
             } else {
                 previous_answered = false;
             }
+            previous_statement = (!s.question && answered_here == 0 && !covered && !other_part)
+                .then(|| s.text.clone());
         }
     }
 
@@ -219,9 +246,17 @@ fn refers_back(sentence: &str) -> bool {
 /// A sentence that joins two requests ("… et …", "… ainsi que …", "… and …").
 fn asks_two_things(sentence: &str) -> bool {
     let t = crate::faq::normalize::fold(sentence);
-    [" et ", " ainsi que ", " and ", " ou ", " or ", ", "]
-        .iter()
-        .any(|w| t.contains(w))
+    [
+        " et ",
+        " ainsi que ",
+        " and ",
+        " ou ",
+        " or ",
+        ", ",
+        " mais ",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
 }
 
 /// Plans the reply to `message` as classified.

@@ -81,6 +81,9 @@ pub struct Entry {
     pub alone: bool,
     /// The whole answer when it applies: the other sentences are not answered (a sales pitch).
     pub exclusive: bool,
+    /// Other topics its paragraph already answers (a lost card's paragraph gives its cost):
+    /// a general entry of those topics is not added beside it.
+    pub covers: Vec<Topic>,
     /// Who decides, for the agent's note of a holding reply.
     pub decides: Option<String>,
     pub patterns: Vec<Regex>,

@@ -34,6 +34,8 @@ struct RawEntry {
     alone: bool,
     #[serde(default)]
     exclusive: bool,
+    #[serde(default)]
+    covers: Vec<Topic>,
     decides: Option<String>,
     #[serde(default)]
     patterns: Vec<String>,
@@ -130,6 +132,7 @@ fn entry(file: &DataFile, catalogue: &Catalogue, raw: RawEntry) -> Result<Entry,
         priority: raw.priority,
         alone: raw.alone,
         exclusive: raw.exclusive,
+        covers: raw.covers,
         decides: raw.decides,
         patterns,
         unless,
