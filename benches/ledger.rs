@@ -9,7 +9,8 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use guichet::store::{parse_import_csv, GroupBy, ImportRow, ReportQuery, Store};
+use guichet::indicators::{GroupBy, ReportQuery};
+use guichet::store::{parse_import_csv, ImportRow, Store};
 use sqlx::{Connection, Executor, PgConnection};
 
 const RUNS: usize = 7;

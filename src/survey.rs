@@ -6,7 +6,7 @@ use std::sync::Arc;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::store::InquiryId;
+use crate::inquiry::InquiryId;
 
 type HmacSha256 = Hmac<Sha256>;
 

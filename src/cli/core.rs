@@ -249,9 +249,17 @@ pub fn acknowledge(config: &Config, chat: bool, file: &Path) -> anyhow::Result<E
         engagement_days: days,
         deadline: kit.calendar.deadline(now, days),
     };
-    let draft = kit.drafter.acknowledgement(&kit.faq, &input)?;
-    println!("Objet : {}\n", draft.subject);
-    print!("{}", draft.text);
+    if chat {
+        // What is posted under the citizen's chat message: no subject line.
+        print!(
+            "{}",
+            kit.drafter.chat_acknowledgement(&kit.faq, &input)?.text
+        );
+    } else {
+        let draft = kit.drafter.acknowledgement(&kit.faq, &input)?;
+        println!("Objet : {}\n", draft.subject);
+        print!("{}", draft.text);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -11,11 +11,14 @@ use chrono::{DateTime, Duration, Utc};
 use clap::Args;
 use include_dir::{include_dir, Dir};
 
-use super::ledger::{block_on, open, render};
+use super::ledger::block_on;
 use crate::config::Config;
-use crate::inquiry::{Channel, Message};
+use crate::indicators::render;
+use crate::indicators::{GroupBy, ReportQuery};
+use crate::inquiry::InquiryId;
+use crate::inquiry::{Actor, Channel, Message, RejectReason};
 use crate::pipeline::{deliver_due, FileTransport, Incoming, Intake, Knowledge, Pipeline, Route};
-use crate::store::{GroupBy, InquiryId, ReportQuery};
+use crate::root::Guichet;
 
 static EXAMPLES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/examples");
 
@@ -101,7 +104,6 @@ pub fn demo(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
             hash: crate::web::hash_password(DEMO_AGENT_PASSWORD)?,
         },
     ];
-    let knowledge = Knowledge::load(&config)?;
     let samples = samples()?;
     println!("guichet demo — données dans {}", dir.display());
     block_on(async {
@@ -116,12 +118,12 @@ pub fn demo(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
                     .with_context(|| format!("cannot listen on {addr} (use --port)"))?,
             )
         };
-        let survey = run(&config, knowledge, &samples, &dir).await?;
+        let guichet = Guichet::from_config(&config).await?;
+        let survey = run(&guichet.pipeline, &samples, &dir).await?;
         let Some(listener) = listener else {
             return Ok(());
         };
-        let store = super::ledger::open(&config).await?;
-        let state = crate::web::WebState::from_config(&config, store)?;
+        let state = guichet.web(&config)?;
         let month = chrono::Utc::now().format("%Y-%m");
         println!("\nTableau de bord : {base}/  (identifiant « {DEMO_USER} », mot de passe « {DEMO_PASSWORD} », rôle qualite)");
         println!("Console         : {base}/console  (identifiant « {DEMO_AGENT} », mot de passe « {DEMO_AGENT_PASSWORD} », rôle agent)");
@@ -132,7 +134,7 @@ pub fn demo(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
             println!("Avis (exemple)  : {link}");
         }
         println!("Ctrl-C pour arrêter.");
-        crate::web::serve_on(state, listener, super::web::shutdown_signal()).await?;
+        crate::web::serve_on(state, listener, crate::service::shutdown_signal()).await?;
         println!("\nArrêté.");
         Ok(())
     })?;
@@ -169,13 +171,11 @@ async fn answer_surveys(
 }
 
 async fn run(
-    config: &Config,
-    knowledge: Knowledge,
+    pipeline: &Pipeline,
     samples: &[Sample],
     dir: &Path,
 ) -> anyhow::Result<Option<String>> {
-    let store = open(config).await?;
-    let pipeline = Pipeline::new(store.clone(), knowledge);
+    let store = pipeline.store.clone();
     let mail = FileTransport {
         name: "mail".into(),
         dir: dir.join("outbox/mail"),
@@ -248,7 +248,9 @@ async fn run(
             continue;
         }
         if i % 11 == 5 {
-            pipeline.reject(*id, AGENT, "doublon", at).await?;
+            pipeline
+                .reject(*id, &Actor::from(AGENT), RejectReason::Doublon, at)
+                .await?;
             continue;
         }
         let latest = store
@@ -260,7 +262,9 @@ async fn run(
         let Some(latest) = latest else { continue };
         let filled = fill_markers(&latest.text);
         let edited = (filled != latest.text).then_some(filled.as_str());
-        pipeline.approve(*id, AGENT, edited, at).await?;
+        pipeline
+            .approve(*id, &Actor::from(AGENT), edited, at)
+            .await?;
         deliver_due(&store, &mail, at + Duration::minutes(2)).await?;
         deliver_due(&store, &chat, at + Duration::minutes(2)).await?;
         approved += 1;

@@ -1,33 +1,25 @@
 //! `guichet discord`: runs only the Discord bot (gateway, agents' posts, outbox for `discord`
-//! jobs, reminders) until Ctrl-C; `guichet serve` adds the same task beside the others.
+//! jobs, reminders) until SIGINT or SIGTERM; `guichet serve` adds the same task beside the others.
 
 use std::process::ExitCode;
 
 use anyhow::Context;
 
-use super::ledger::{block_on, open};
+use super::ledger::block_on;
 use crate::config::Config;
-use crate::discord::Settings;
-use crate::pipeline::{Knowledge, Pipeline};
+use crate::root::Guichet;
 
 pub fn discord(config: &Config) -> anyhow::Result<ExitCode> {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,serenity=warn")),
-        )
-        .try_init();
-    let settings = Settings::from_config(&config.discord)?;
-    let knowledge = Knowledge::load(config)?;
+    // The settings are checked before anything is opened.
+    let settings = crate::discord::Settings::from_config(&config.discord)?;
     block_on(async move {
-        let store = open(config).await?;
-        let pipeline = Pipeline::new(store, knowledge);
+        let pipeline = Guichet::from_config(config).await?.pipeline;
         let resumed = pipeline.resume(chrono::Utc::now()).await?;
         if resumed > 0 {
             tracing::info!(resumed, "inquiries left half-done were advanced");
         }
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
+            crate::service::shutdown_signal().await;
             tracing::info!("stopping the Discord bot");
         };
         crate::discord::run(pipeline, settings, shutdown)

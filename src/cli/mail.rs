@@ -5,30 +5,21 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use super::ledger::{block_on, open};
+use super::ledger::block_on;
 use crate::config::Config;
-use crate::pipeline::{Knowledge, Pipeline};
-use crate::service::{self, MailChannel, TaskFactory};
-
-async fn channel(config: &Config) -> anyhow::Result<MailChannel> {
-    let knowledge = Knowledge::load(config).context("loading rules and templates")?;
-    let store = open(config).await?;
-    let pipeline = Pipeline::new(store, knowledge);
-    MailChannel::from_config(config, pipeline)
-        .await
-        .context("mail channel configuration")
-}
+use crate::root::Guichet;
+use crate::service::{self, TaskFactory};
 
 /// `guichet serve`: the mail channel when `imap_url` is set, the Discord bot when its token is
 /// set, the web server when accounts or a base URL are configured, all under one shutdown signal.
 pub fn serve(config: &Config) -> anyhow::Result<ExitCode> {
-    let knowledge = Knowledge::load(config).context("loading rules and templates")?;
     block_on(async {
-        let store = open(config).await?;
-        let pipeline = Pipeline::new(store, knowledge);
+        let guichet = Guichet::from_config(config).await?;
+        let pipeline = guichet.pipeline.clone();
         let mail = match config.mail.imap_url {
             Some(_) => Some(
-                MailChannel::from_config(config, pipeline.clone())
+                guichet
+                    .mail(config)
                     .await
                     .context("mail channel configuration")?,
             ),
@@ -36,8 +27,7 @@ pub fn serve(config: &Config) -> anyhow::Result<ExitCode> {
         };
         let mut extra: Vec<TaskFactory> = Vec::new();
         if !config.discord.token.is_empty() {
-            let settings = crate::discord::Settings::from_config(&config.discord)
-                .context("discord configuration")?;
+            let settings = guichet.discord(config).context("discord configuration")?;
             let pipeline = pipeline.clone();
             extra.push(service::until_shutdown("discord", move |stopped| {
                 crate::discord::run(pipeline, settings, stopped)
@@ -50,8 +40,7 @@ pub fn serve(config: &Config) -> anyhow::Result<ExitCode> {
                     config.web.listen
                 )
             })?;
-            let state = crate::web::WebState::from_config(config, pipeline.store.clone())
-                .context("web configuration")?;
+            let state = guichet.web(config).context("web configuration")?;
             extra.push(service::until_shutdown("web", move |stopped| {
                 crate::web::serve(state, addr, stopped)
             }));
@@ -72,7 +61,11 @@ pub fn sync(config: &Config, once: bool) -> anyhow::Result<ExitCode> {
         anyhow::bail!("`guichet sync` runs one pass: pass --once (or use `guichet serve`)");
     }
     block_on(async {
-        let mail = channel(config).await?;
+        let mail = Guichet::from_config(config)
+            .await?
+            .mail(config)
+            .await
+            .context("mail channel configuration")?;
         let r = service::sync_once(&mail).await?;
         println!(
             "taken in: {} new, {} follow-up(s), {} duplicate(s), {} quarantined, {} too large, {} history; sent: {}, retry later: {}, failed: {}",

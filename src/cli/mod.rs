@@ -124,9 +124,11 @@ pub enum FaqCommand {
 
 /// Runs one command; the exit code says whether it succeeded.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    // The mail service reports its progress (batches, reconnections) at info level.
+    // The one logging set-up. The services report their progress (batches, reconnections,
+    // the bot's start and stop) at info level; the Discord library only its warnings.
     let default_level = match cli.command {
         Command::Serve | Command::Sync { .. } => "info",
+        Command::Discord => "info,serenity=warn",
         _ => "warn",
     };
     logging::init(cli.log_format, default_level);

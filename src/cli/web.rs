@@ -12,7 +12,8 @@ use clap::{Args, Subcommand};
 use super::ledger::{block_on, open};
 use crate::assets::Source;
 use crate::config::Config;
-use crate::web::{self, Role, Transparency, Views, WebState};
+use crate::root::Guichet;
+use crate::web::{self, Role, Transparency, Views};
 
 #[derive(Debug, Args)]
 pub struct WebArgs {
@@ -43,41 +44,18 @@ pub struct PublishArgs {
     pub out: PathBuf,
 }
 
-/// Resolves when Ctrl-C (or SIGTERM) is received.
-pub(crate) async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
-}
-
 pub fn web(config: &Config, args: WebArgs) -> anyhow::Result<ExitCode> {
     let listen = args.listen.unwrap_or_else(|| config.web.listen.clone());
     let addr: SocketAddr = listen
         .parse()
         .with_context(|| format!("--listen: `{listen}` is not an address like 127.0.0.1:8080"))?;
     block_on(async {
-        let store = open(config).await?;
-        let state = WebState::from_config(config, store)?;
+        let state = Guichet::from_config(config).await?.web(config)?;
         if config.web.users.is_empty() {
             eprintln!("attention : aucun compte configuré (guichet user add NOM --role qualite)");
         }
         println!("guichet web : http://{addr}/ (Ctrl-C pour arrêter)");
-        web::serve(state, addr, shutdown_signal()).await?;
+        web::serve(state, addr, crate::service::shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)
     })
 }

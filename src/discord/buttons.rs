@@ -11,37 +11,25 @@ use serenity::all::{
 
 use super::post::outcome_line;
 use super::{Data, DiscordError};
-use crate::inquiry::{FacilityId, Kind};
+use crate::inquiry::{Actor, FacilityId, Kind, RejectReason, Verb};
+use crate::inquiry::{InquiryId, Outcome, Standing};
 use crate::pipeline::ApproveError;
-use crate::store::{InquiryId, Outcome, Standing};
 
-/// The reasons offered by Rejeter.
-pub const REJECT_REASONS: &[&str] = &["spam", "doublon", "traité par téléphone", "hors périmètre"];
-
-/// A parsed `custom_id`: `g:{action}:{inquiry}[:{post message}]`.
+/// A parsed `custom_id`: `g:{verb}:{inquiry}[:{post message}]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
-    pub verb: String,
+    pub verb: Verb,
     pub inquiry: InquiryId,
     pub post: Option<MessageId>,
 }
 
 /// Reads a custom id written by this bot; anything else is None.
 pub fn parse_custom_id(id: &str) -> Option<Action> {
-    let mut parts = id.split(':');
-    if parts.next()? != "g" {
-        return None;
-    }
-    let verb = parts.next()?.to_string();
-    let inquiry = InquiryId(parts.next()?.parse().ok()?);
-    let post = match parts.next() {
-        Some(p) => Some(MessageId::new(p.parse().ok().filter(|n| *n > 0)?)),
-        None => None,
-    };
+    let a = crate::inquiry::Action::parse(id)?;
     Some(Action {
-        verb,
-        inquiry,
-        post,
+        verb: a.verb,
+        inquiry: a.inquiry,
+        post: a.post.map(MessageId::new),
     })
 }
 
@@ -51,17 +39,14 @@ pub fn has_role(member: Option<&Member>, role: RoleId) -> bool {
 }
 
 /// The ledger's actor for a Discord user.
-pub fn actor(user_id: u64) -> String {
-    format!("discord:{user_id}")
+pub fn actor(user_id: u64) -> Actor {
+    Actor::discord(user_id)
 }
 
 /// What the second agent is told.
 pub fn already_decided(s: &Standing) -> String {
-    let who = match s.decided_by.as_deref() {
-        Some(a) => match a.strip_prefix("discord:") {
-            Some(uid) => format!("<@{uid}>"),
-            None => a.to_string(),
-        },
+    let who = match s.decider() {
+        Some(actor) => actor.mention(),
         None => "quelqu'un d'autre".to_string(),
     };
     let when = s
@@ -120,24 +105,38 @@ pub async fn on_component(
             ComponentInteractionDataKind::StringSelect { values } => values.first().cloned(),
             _ => None,
         };
-        match action.verb.as_str() {
-            "ok" => {
+        match action.verb {
+            Verb::Approve => {
                 let r = data
                     .pipeline
                     .approve(action.inquiry, &actor(user), None, now)
                     .await;
                 approval_response(r, &i.message.content, "Approuvée", user, now)
             }
-            "edit" => super::modal::edit_modal(data, action.inquiry).await?,
-            "move" => ephemeral_menu(data, action.inquiry, i.message.id, true),
-            "no" => ephemeral_menu(data, action.inquiry, i.message.id, false),
-            "movek" | "movef" | "reject" => match (selected, action.post) {
+            Verb::Edit => super::modal::edit_modal(data, action.inquiry).await?,
+            Verb::Restore => match data
+                .pipeline
+                .restore_automatic(action.inquiry, &actor(user), now)
+                .await
+            {
+                Ok(Outcome::Done) => {
+                    ephemeral("Demande restaurée : accusé de réception et brouillon préparés.")
+                }
+                Ok(Outcome::AlreadyDecided(s)) => ephemeral(already_decided(&s)),
+                Err(e) => {
+                    tracing::error!(error = %e, "restore failed");
+                    ephemeral(format!("Restauration impossible : {e}"))
+                }
+            },
+            Verb::Move => ephemeral_menu(data, action.inquiry, i.message.id, true),
+            Verb::No => ephemeral_menu(data, action.inquiry, i.message.id, false),
+            Verb::MoveKind | Verb::MoveFacility | Verb::Reject => match (selected, action.post) {
                 (Some(value), Some(post)) => {
                     decide_from_menu(ctx, data, i, &action, post, &value, now).await?
                 }
                 _ => ephemeral("Choix invalide."),
             },
-            _ => return Ok(()),
+            Verb::Modal => return Ok(()),
         }
     };
     i.create_response(&ctx.http, response).await?;
@@ -195,14 +194,14 @@ fn ephemeral_menu(
         vec![
             CreateActionRow::SelectMenu(
                 CreateSelectMenu::new(
-                    format!("g:movek:{}:{post}", id.0),
+                    Verb::MoveKind.custom_id(id, Some(post.get())),
                     CreateSelectMenuKind::String { options: kinds },
                 )
                 .placeholder("Type d'équipement (sans équipement précis)"),
             ),
             CreateActionRow::SelectMenu(
                 CreateSelectMenu::new(
-                    format!("g:movef:{}:{post}", id.0),
+                    Verb::MoveFacility.custom_id(id, Some(post.get())),
                     CreateSelectMenuKind::String {
                         options: facilities,
                     },
@@ -211,13 +210,13 @@ fn ephemeral_menu(
             ),
         ]
     } else {
-        let reasons = REJECT_REASONS
+        let reasons = RejectReason::ALL
             .iter()
-            .map(|r| CreateSelectMenuOption::new(*r, *r))
+            .map(|r| CreateSelectMenuOption::new(r.label(), r.label()))
             .collect();
         vec![CreateActionRow::SelectMenu(
             CreateSelectMenu::new(
-                format!("g:reject:{}:{post}", id.0),
+                Verb::Reject.custom_id(id, Some(post.get())),
                 CreateSelectMenuKind::String { options: reasons },
             )
             .placeholder("Motif du rejet"),
@@ -247,16 +246,16 @@ async fn decide_from_menu(
     let user = i.user.id.get();
     let id = action.inquiry;
     let p = &data.pipeline;
-    let (done, what) = match action.verb.as_str() {
-        "reject" => {
-            if !REJECT_REASONS.contains(&value) {
+    let (done, what) = match action.verb {
+        Verb::Reject => {
+            let Ok(reason) = value.parse::<RejectReason>() else {
                 return Ok(ephemeral("Motif inconnu."));
-            }
-            let o = p.reject(id, &actor(user), value, now).await?;
+            };
+            let o = p.reject(id, &actor(user), reason, now).await?;
             (o == Outcome::Done, format!("Rejetée ({value})"))
         }
         verb => {
-            let (kind, facility) = if verb == "movef" {
+            let (kind, facility) = if verb == Verb::MoveFacility {
                 let Ok(f) = FacilityId::parse(value) else {
                     return Ok(ephemeral("Équipement inconnu."));
                 };
@@ -291,7 +290,7 @@ async fn decide_from_menu(
     if let Err(e) = i.channel_id.edit_message(&ctx.http, post, edit).await {
         tracing::warn!(error = %e, "could not edit the agents' post");
     }
-    if action.verb != "reject" {
+    if action.verb != Verb::Reject {
         super::jobs::enqueue_post(data, id, now).await?;
     }
     Ok(update(format!("{what}.")))
@@ -316,7 +315,7 @@ mod tests {
     #[test]
     fn the_second_agent_is_told_who() {
         let s = Standing {
-            status: crate::store::Status::Approved,
+            status: crate::inquiry::Status::Approved,
             decided_by: Some("discord:55".into()),
             decided_at: None,
         };

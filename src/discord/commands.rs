@@ -12,7 +12,8 @@ use super::buttons::has_role;
 use super::{Data, DiscordError};
 use crate::calendar::paris_date;
 use crate::indicators::Indicators;
-use crate::store::{GroupBy, ReportQuery, Store, StoreError};
+use crate::indicators::{GroupBy, ReportQuery};
+use crate::store::{Store, StoreError};
 
 /// The commands registered in the guild.
 pub fn definitions() -> Vec<CreateCommand> {

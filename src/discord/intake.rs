@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use serenity::all::{ChannelId, Message as DiscordMessage, MessageId, MessageUpdateEvent};
 
 use super::{jobs, Data, DiscordError};
-use crate::inquiry::{Address, Channel, Message};
-use crate::pipeline::{Incoming, Intake, Route};
+use crate::inquiry::{Address, Channel, FollowUp, FollowUpKind, Message};
+use crate::pipeline::{ChatPlace, Incoming, Intake, Route};
 
 /// What the bot needs of a Discord message (kept small so tests can build one).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,10 +81,16 @@ pub async fn on_message(data: &Data, msg: &DiscordMessage) -> Result<(), Discord
         id,
         reference,
         automatic: false,
+        ..
     } = intake
     {
         tracing::info!(inquiry = id.0, %reference, "discord message recorded");
-        jobs::enqueue_ack(data, id, chat.channel_id, chat.message_id, !in_guild, now).await?;
+        let place = ChatPlace {
+            channel_id: chat.channel_id,
+            message_id: chat.message_id,
+            dm: !in_guild,
+        };
+        data.pipeline.acknowledge_chat(id, place, now).await?;
         jobs::enqueue_post(data, id, now).await?;
         data.wake.notify_one();
     }
@@ -99,11 +105,9 @@ pub async fn on_update(data: &Data, event: &MessageUpdateEvent) -> Result<(), Di
     let Some(text) = &event.content else {
         return Ok(()); // embeds resolved, pins: not an edit of the text
     };
-    let store = &data.pipeline.store;
-    if let Some(id) = store.inquiry_by_source(&source_key(event.id.get())).await? {
-        store
-            .record_followup(id, "edited", Some(text), Utc::now())
-            .await?;
+    let edit = FollowUp::chat(FollowUpKind::Edited, Some(text), Utc::now());
+    let source = source_key(event.id.get());
+    if let Some(id) = data.pipeline.chat_follow_up(&source, &edit).await? {
         tracing::info!(inquiry = id.0, "citizen edited their discord message");
     }
     Ok(())
@@ -111,11 +115,9 @@ pub async fn on_update(data: &Data, event: &MessageUpdateEvent) -> Result<(), Di
 
 /// A deletion: recorded; the inquiry and its original text stay.
 pub async fn on_delete(data: &Data, message: MessageId) -> Result<(), DiscordError> {
-    let store = &data.pipeline.store;
-    if let Some(id) = store.inquiry_by_source(&source_key(message.get())).await? {
-        store
-            .record_followup(id, "deleted", None, Utc::now())
-            .await?;
+    let deletion = FollowUp::chat(FollowUpKind::Deleted, None, Utc::now());
+    let source = source_key(message.get());
+    if let Some(id) = data.pipeline.chat_follow_up(&source, &deletion).await? {
         tracing::info!(inquiry = id.0, "citizen deleted their discord message");
     }
     Ok(())

@@ -1,6 +1,6 @@
-//! The outbox jobs the bot writes: the acknowledgement in a thread under a citizen's message, and
-//! the post of every draft (mail or chat) to the agents' channel of its kind — jobs, so that a
-//! post that fails is retried, and a draft is posted once per version.
+//! The outbox jobs the bot writes: the post of every draft (mail or chat) to the agents' channel of
+//! its kind — jobs, so that a post that fails is retried, and a draft is posted once per version.
+//! (The chat acknowledgement is the pipeline's: [`crate::pipeline::Pipeline::acknowledge_chat`].)
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -8,49 +8,8 @@ use serde_json::json;
 use super::post::{render_post, PostInput};
 use super::{Data, DiscordError};
 use crate::calendar::paris_date;
-use crate::store::{InquiryId, JobKind, NewJob, Status};
-
-/// The short French acknowledgement of a chat message: the reference and the engagement's delay.
-pub fn ack_text(reference: &str, days: u32, deadline: chrono::NaiveDate) -> String {
-    format!(
-        "Bonjour, votre demande est bien enregistrée sous la référence {reference}. \
-         Un agent de Vallée Sud – Grand Paris vous répondra ici sous {days} jour(s) ouvré(s), \
-         au plus tard le {}. Merci de ne pas partager de données sensibles sur ce salon.",
-        deadline.format("%d/%m/%Y")
-    )
-}
-
-/// Writes the acknowledgement job of a chat inquiry (idempotent: one per inquiry).
-pub async fn enqueue_ack(
-    data: &Data,
-    id: InquiryId,
-    channel_id: u64,
-    message_id: u64,
-    dm: bool,
-    now: DateTime<Utc>,
-) -> Result<bool, DiscordError> {
-    let store = &data.pipeline.store;
-    let k = &data.pipeline.knowledge;
-    let s = store.summary(id).await?;
-    let c = &s.classification;
-    let days = k.engagements.answer_days(s.channel, c.kind, c.topic);
-    let deadline = k.calendar.deadline(s.received_at, days);
-    let job = NewJob {
-        inquiry: id,
-        kind: JobKind::Ack,
-        transport: "discord".to_string(),
-        message_id: format!("<{}.ack@discord>", s.reference),
-        recipient: None,
-        payload: json!({
-            "channel_id": channel_id.to_string(),
-            "message_id": message_id.to_string(),
-            "dm": dm,
-            "thread_name": format!("Demande {}", s.reference),
-            "text": ack_text(&s.reference, days, deadline),
-        }),
-    };
-    Ok(store.enqueue(&job, now).await?)
-}
+use crate::inquiry::{InquiryId, Status};
+use crate::store::{JobKind, NewJob};
 
 /// Writes the post job of the latest draft of a waiting inquiry; false when there is nothing to
 /// post (not waiting, no draft, purged) or it was already written.
@@ -132,18 +91,4 @@ pub async fn enqueue_new_posts(
         }
     }
     Ok(written)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ack_names_reference_delay_and_date() {
-        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-        let t = ack_text("VSGP-2026-000042", 1, d);
-        assert!(t.contains("VSGP-2026-000042"));
-        assert!(t.contains("1 jour(s) ouvré(s)"));
-        assert!(t.contains("27/11/2026"));
-    }
 }

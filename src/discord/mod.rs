@@ -211,6 +211,18 @@ async fn reminder_loop(data: Arc<Data>, transport: DiscordTransport) {
             }
             Err(e) => tracing::error!(error = %e, "reminders: cannot read the ledger"),
         }
+        match data.pipeline.soft_automatic().await {
+            Ok(items) => {
+                if let Some((text, rows)) = reminders::soft_automatic_reminder(&items) {
+                    let channel = data.settings.agents_channel(crate::inquiry::Kind::Autre);
+                    let m = transport::quiet(text).components(rows);
+                    if let Err(e) = channel.send_message(&transport.http, m).await {
+                        tracing::error!(error = %e, "soft-automatic reminder not sent");
+                    }
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "reminders: cannot list soft-automatic mail"),
+        }
     }
 }
 

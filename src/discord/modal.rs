@@ -1,7 +1,7 @@
 //! The Modifier form: a modal pre-filled with the latest draft; the text the agent sends back is
 //! what is approved and sent, and is kept as the latest draft when a marker still blocks it.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serenity::all::{
     ActionRowComponent, Context, CreateActionRow, CreateInputText, CreateInteractionResponse,
     CreateModal, InputTextStyle, ModalInteraction,
@@ -9,8 +9,8 @@ use serenity::all::{
 
 use super::buttons::{actor, approval_response, ephemeral, has_role, parse_custom_id, refusal};
 use super::{Data, DiscordError};
+use crate::inquiry::{InquiryId, Verb};
 use crate::pipeline::ApproveError;
-use crate::store::InquiryId;
 
 /// Discord's limit for a text input's value.
 const MAX_INPUT: u16 = 4000;
@@ -37,7 +37,7 @@ pub(super) async fn edit_modal(
         .value(text)
         .max_length(MAX_INPUT);
     Ok(CreateInteractionResponse::Modal(
-        CreateModal::new(format!("g:modal:{}", id.0), "Modifier la réponse")
+        CreateModal::new(Verb::Modal.custom_id(id, None), "Modifier la réponse")
             .components(vec![CreateActionRow::InputText(input)]),
     ))
 }
@@ -50,44 +50,13 @@ fn response_text(r: &CreateInteractionResponse) -> String {
         .unwrap_or_default()
 }
 
-/// An edited text that cannot be approved yet (markers left) is not lost: it becomes the latest
-/// draft, which the next « Modifier » opens. None when the inquiry is no longer waiting.
-async fn keep_agent_text(
-    data: &Data,
-    id: InquiryId,
-    text: &str,
-    user: u64,
-    now: DateTime<Utc>,
-) -> Result<Option<u32>, DiscordError> {
-    let store = &data.pipeline.store;
-    if !store.standing(id).await?.status.is_open() {
-        return Ok(None);
-    }
-    let drafts = store.drafts(id).await?;
-    let Some(subject) = drafts
-        .iter()
-        .rev()
-        .find_map(|v| v.draft.as_ref().map(|d| d.subject.clone()))
-    else {
-        return Ok(None);
-    };
-    let draft = crate::store::DraftText {
-        subject,
-        text: text.to_string(),
-        html: Some(crate::draft::render::text_to_html(text)),
-        // The agent's own text: the agent decides whether it is the answer.
-        holding: false,
-    };
-    Ok(Some(store.save_draft(id, &draft, &actor(user), now).await?))
-}
-
 /// The Modifier modal sent back: the edited text is what is approved and sent.
 pub async fn on_modal(
     ctx: &Context,
     data: &Data,
     i: &ModalInteraction,
 ) -> Result<(), DiscordError> {
-    let Some(action) = parse_custom_id(&i.data.custom_id).filter(|a| a.verb == "modal") else {
+    let Some(action) = parse_custom_id(&i.data.custom_id).filter(|a| a.verb == Verb::Modal) else {
         return Ok(());
     };
     let user = i.user.id.get();
@@ -119,7 +88,9 @@ pub async fn on_modal(
                 .unwrap_or_default();
             let kept = match &r {
                 Err(ApproveError::Markers(_)) => {
-                    keep_agent_text(data, action.inquiry, &text, user, now).await?
+                    data.pipeline
+                        .keep_agent_text(action.inquiry, &actor(user), &text, now)
+                        .await?
                 }
                 _ => None,
             };

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serenity::all::{ButtonStyle, CreateActionRow, CreateButton};
 
 use crate::draft::render::text_to_markdown;
-use crate::inquiry::Message;
+use crate::inquiry::{InquiryId, Message, Verb};
 use crate::store::InquirySummary;
 
 /// Discord's limit for a message's content.
@@ -138,17 +138,18 @@ pub fn render_post(p: &PostInput<'_>) -> String {
 
 /// The four buttons under a post; ids carry the inquiry id.
 pub fn buttons(id: i64) -> Vec<CreateActionRow> {
+    let id = InquiryId(id);
     vec![CreateActionRow::Buttons(vec![
-        CreateButton::new(format!("g:ok:{id}"))
+        CreateButton::new(Verb::Approve.custom_id(id, None))
             .label("Approuver")
             .style(ButtonStyle::Success),
-        CreateButton::new(format!("g:edit:{id}"))
+        CreateButton::new(Verb::Edit.custom_id(id, None))
             .label("Modifier")
             .style(ButtonStyle::Primary),
-        CreateButton::new(format!("g:move:{id}"))
+        CreateButton::new(Verb::Move.custom_id(id, None))
             .label("Réaffecter")
             .style(ButtonStyle::Secondary),
-        CreateButton::new(format!("g:no:{id}"))
+        CreateButton::new(Verb::No.custom_id(id, None))
             .label("Rejeter")
             .style(ButtonStyle::Danger),
     ])]

@@ -15,6 +15,7 @@ use super::{context, AckInput, Drafter, ReplyInput};
 const LAYOUTS: &[&str] = &[
     "reply",
     "acknowledgement",
+    "acknowledgement-chat",
     "partials/choix",
     "partials/outside",
     "complaint/apology",

@@ -130,16 +130,6 @@ pub(super) fn facility_json(f: &Facility) -> Value {
     })
 }
 
-/// "1 jour ouvré", "5 jours ouvrés"; "1 working day", "5 working days".
-pub fn working_days(n: u32, lang: Lang) -> String {
-    match (lang, n) {
-        (Lang::Fr, 0 | 1) => format!("{n} jour ouvré"),
-        (Lang::Fr, _) => format!("{n} jours ouvrés"),
-        (Lang::En, 1) => "1 working day".to_string(),
-        (Lang::En, _) => format!("{n} working days"),
-    }
-}
-
 /// The place, when no facility is known: "la piscine", "de la piscine", "à la piscine".
 fn generic_place(kind: Kind, lang: Lang) -> Value {
     let (le, du, au, name) = match (kind, lang) {
@@ -278,7 +268,7 @@ pub fn reply_data(faq: &Faq, territory: &Territory, input: &ReplyInput<'_>) -> V
         .map(|r| Value::String(r.to_string()))
         .unwrap_or(Value::Null);
     data["engagement_days"] = json!(input.engagement_days);
-    data["delay"] = json!(working_days(
+    data["delay"] = json!(super::dates::working_days(
         input.engagement_days,
         input.classification.lang
     ));
@@ -307,7 +297,8 @@ pub fn ack_data(faq: &Faq, territory: &Territory, input: &AckInput<'_>) -> Value
     };
     data["received_date"] = json!(long_date(input.received, lang));
     data["engagement_days"] = json!(input.engagement_days);
-    data["delay"] = json!(working_days(input.engagement_days, lang));
+    data["delay"] = json!(super::dates::working_days(input.engagement_days, lang));
+    data["engagement_delay"] = json!(super::dates::working_days(input.engagement_days, lang));
     data["deadline_date"] = json!(long_date_with_weekday(input.deadline, lang));
     data
 }

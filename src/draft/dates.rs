@@ -74,9 +74,27 @@ pub fn long_date_with_weekday(date: NaiveDate, lang: Lang) -> String {
     }
 }
 
+/// A delay in working days with its agreement: "1 jour ouvré", "2 jours ouvrés", "1 working day".
+pub fn working_days(days: u32, lang: Lang) -> String {
+    match (lang, days) {
+        (Lang::Fr, 0 | 1) => format!("{days} jour ouvré"),
+        (Lang::Fr, _) => format!("{days} jours ouvrés"),
+        (Lang::En, 1) => "1 working day".to_string(),
+        (Lang::En, _) => format!("{days} working days"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn working_days_agree_with_their_number() {
+        assert_eq!(working_days(1, Lang::Fr), "1 jour ouvré");
+        assert_eq!(working_days(2, Lang::Fr), "2 jours ouvrés");
+        assert_eq!(working_days(1, Lang::En), "1 working day");
+        assert_eq!(working_days(5, Lang::En), "5 working days");
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")

@@ -25,7 +25,8 @@ use crate::faq::Faq;
 use crate::inquiry::{Channel, Kind, Lang, Message};
 
 use compose::Piece;
-pub use context::{working_days, AckInput, ReplyInput};
+pub use context::{AckInput, ReplyInput};
+pub use dates::working_days;
 pub use render::{marker, markers, MARKER_OPEN};
 
 /// A template could not be loaded or rendered.
@@ -238,6 +239,20 @@ impl Drafter {
         Ok(finish(subject, text, name, lang, input.channel))
     }
 
+    /// The short acknowledgement posted under a chat message (no subject line), in the citizen's
+    /// language: `{lang}/acknowledgement-chat`.
+    pub fn chat_acknowledgement(
+        &self,
+        faq: &Faq,
+        input: &AckInput<'_>,
+    ) -> Result<Draft, DraftError> {
+        let lang = input.classification.lang;
+        let data = context::ack_data(faq, &self.territory, input);
+        let name = format!("{lang}/acknowledgement-chat");
+        let text = self.render(&name, &data)?;
+        Ok(finish(String::new(), text, name, lang, input.channel))
+    }
+
     fn render(&self, name: &str, data: &serde_json::Value) -> Result<String, DraftError> {
         self.registry
             .render(name, data)
@@ -326,21 +341,7 @@ fn nearby(faq: &Faq, input: &ReplyInput<'_>) -> Vec<Value> {
 
 /// Trims trailing spaces and collapses runs of blank lines left by conditional blocks.
 fn tidy(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut blank = 0;
-    for line in text.lines().map(str::trim_end) {
-        if line.is_empty() {
-            blank += 1;
-            if blank > 1 {
-                continue;
-            }
-        } else {
-            blank = 0;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.trim().to_string() + "\n"
+    crate::clean::collapse_blank_lines(text.lines().map(str::trim_end)) + "\n"
 }
 
 /// "Re: <subject> [VSGP-…]", keeping one reply prefix.

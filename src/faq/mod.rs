@@ -8,6 +8,7 @@ mod classify;
 pub mod gazetteer;
 pub mod lang;
 pub mod normalize;
+pub mod prefilter;
 pub mod rules;
 pub mod sentences;
 
@@ -72,6 +73,8 @@ pub struct Faq {
     pub communes: Vec<CommuneMatcher>,
     /// The FAQ entries drafts are made of (`answers/*.toml`).
     pub answers: answers::Answers,
+    /// Which rule patterns may match a text, in one pass (built from `rules`).
+    pub prefilter: prefilter::Prefilter,
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,12 +129,14 @@ impl Faq {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| FaqError::at(&catalogue_file, 0, format!("commune pattern: {e}")))?;
         let answers = answers::Answers::load(source, &catalogue, &spelling)?;
+        let prefilter = prefilter::Prefilter::new(&rules);
         Ok(Faq {
             catalogue,
             spelling,
             rules,
             communes,
             answers,
+            prefilter,
         })
     }
 

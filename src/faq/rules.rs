@@ -69,20 +69,48 @@ impl Hits {
 impl Rule {
     /// Matches the rule against normalised subject and body.
     pub fn hits(&self, subject: &str, body: &str) -> Hits {
+        self.hits_where(subject, body, |_| true, |_| true)
+    }
+
+    /// Like [`Rule::hits`], running only the patterns the prefilter says may match (pattern
+    /// index → may match in the subject, in the body). `unless` is checked only once a pattern
+    /// matched.
+    pub fn hits_where(
+        &self,
+        subject: &str,
+        body: &str,
+        in_subject: impl Fn(usize) -> bool,
+        in_body: impl Fn(usize) -> bool,
+    ) -> Hits {
         let mut hits = Hits {
             first: usize::MAX,
             ..Hits::default()
         };
-        if self.scope != Scope::Body && self.matches(subject) {
+        if self.scope != Scope::Body
+            && self
+                .patterns
+                .iter()
+                .enumerate()
+                .any(|(i, re)| in_subject(i) && re.is_match(subject))
+            && !self.unless.iter().any(|re| re.is_match(subject))
+        {
             hits.subject = true;
         }
-        if self.scope != Scope::Subject && !self.unless.iter().any(|re| re.is_match(body)) {
-            for re in &self.patterns {
+        if self.scope != Scope::Subject {
+            for (i, re) in self.patterns.iter().enumerate() {
+                if !in_body(i) {
+                    continue;
+                }
                 for m in re.find_iter(body).take(3) {
                     hits.body += 1;
                     hits.first = hits.first.min(m.start());
                     hits.starts.push(m.start());
                 }
+            }
+            if hits.body > 0 && self.unless.iter().any(|re| re.is_match(body)) {
+                hits.body = 0;
+                hits.first = usize::MAX;
+                hits.starts.clear();
             }
         }
         hits

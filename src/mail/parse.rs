@@ -5,7 +5,8 @@ use mail_parser::{MessageParser, MimeHeaders, PartType};
 
 use crate::inquiry::{Address, AttachmentRef, Message};
 
-use super::{html, text};
+use super::text;
+use crate::clean::{clean_line, html};
 
 /// Limits applied to untrusted mail.
 #[derive(Debug, Clone, Copy)]
@@ -190,17 +191,6 @@ fn starts_like_a_header(raw: &[u8]) -> bool {
         .find(|b| **b != b' ' && **b != b'\t')
         .copied();
     name > 0 && colon == Some(b':')
-}
-
-/// One line of header text: control characters (including CR/LF, a header-injection vector) become
-/// spaces, runs of spaces collapse.
-pub fn clean_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]

@@ -275,7 +275,8 @@ mod tests {
 #[cfg(test)]
 mod build_tests {
     use super::build_message;
-    use crate::store::{InquiryId, Job, JobKind};
+    use crate::inquiry::InquiryId;
+    use crate::store::{Job, JobKind};
 
     #[test]
     fn threading_headers_keep_their_brackets() {

@@ -6,8 +6,9 @@ use serde_json::json;
 
 use super::{Pipeline, PipelineError, Route};
 use crate::draft::markers;
-use crate::inquiry::{FacilityId, Kind};
-use crate::store::{DraftText, InquiryId, JobKind, NewJob, Outcome, Status};
+use crate::inquiry::{Actor, FacilityId, Kind, RejectReason};
+use crate::inquiry::{DraftText, InquiryId, Outcome, Status};
+use crate::store::{JobKind, NewJob};
 
 /// Why an approval was refused.
 #[derive(Debug, thiserror::Error)]
@@ -39,7 +40,7 @@ impl Pipeline {
     pub async fn approve(
         &self,
         id: InquiryId,
-        agent: &str,
+        actor: &Actor,
         edited_text: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Decision, ApproveError> {
@@ -136,7 +137,7 @@ impl Pipeline {
             });
         Ok(self
             .store
-            .approve(id, agent, now, edited.as_ref(), &job)
+            .approve(id, &actor.key(), now, edited.as_ref(), &job)
             .await?)
     }
 
@@ -144,22 +145,61 @@ impl Pipeline {
     pub async fn reject(
         &self,
         id: InquiryId,
-        agent: &str,
-        reason: &str,
+        actor: &Actor,
+        reason: RejectReason,
         now: DateTime<Utc>,
     ) -> Result<Decision, PipelineError> {
-        Ok(self.store.reject(id, agent, now, reason).await?)
+        Ok(self
+            .store
+            .reject(id, &actor.key(), now, reason.label())
+            .await?)
     }
 
     /// Records an answer given by letter, phone or at the desk.
     pub async fn answered_outside(
         &self,
         id: InquiryId,
-        agent: &str,
+        actor: &Actor,
         how: &str,
         now: DateTime<Utc>,
     ) -> Result<Decision, PipelineError> {
-        Ok(self.store.answered_outside(id, agent, now, how).await?)
+        Ok(self
+            .store
+            .answered_outside(id, &actor.key(), now, how)
+            .await?)
+    }
+
+    /// Keeps an agent's edited text as a new draft version while the inquiry waits (the text the
+    /// agent saw refused, e.g. for a marker left, is not lost); None when it no longer waits or
+    /// has no draft.
+    pub async fn keep_agent_text(
+        &self,
+        id: InquiryId,
+        actor: &Actor,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u32>, PipelineError> {
+        if !self.store.standing(id).await?.status.is_open() {
+            return Ok(None);
+        }
+        let drafts = self.store.drafts(id).await?;
+        let Some(subject) = drafts
+            .iter()
+            .rev()
+            .find_map(|v| v.draft.as_ref().map(|d| d.subject.clone()))
+        else {
+            return Ok(None);
+        };
+        let draft = DraftText {
+            subject,
+            text: text.to_string(),
+            html: Some(crate::draft::render::text_to_html(text)),
+            // The agent's own text: the agent decides whether it is the answer.
+            holding: false,
+        };
+        Ok(Some(
+            self.store.save_draft(id, &draft, &actor.key(), now).await?,
+        ))
     }
 
     /// Reassigns to another facility (or to a kind without facility) and drafts again for it.
@@ -167,7 +207,7 @@ impl Pipeline {
     pub async fn reassign(
         &self,
         id: InquiryId,
-        agent: &str,
+        actor: &Actor,
         kind: Kind,
         facility: Option<FacilityId>,
         now: DateTime<Utc>,
@@ -186,7 +226,9 @@ impl Pipeline {
         c.kind = kind;
         c.facility = facility;
         c.template = None;
-        self.store.record_classification(id, &c, agent, now).await?;
+        self.store
+            .record_classification(id, &c, &actor.key(), now)
+            .await?;
         let message = self
             .store
             .message(id)

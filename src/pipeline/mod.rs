@@ -5,55 +5,26 @@
 //! the rest — acknowledgement into the outbox, draft — idempotently, so an inquiry left half-done
 //! by a crash is simply advanced again on start (`resume`).
 
+mod chat_ack;
 mod decide;
 mod deliver;
+mod followup;
 mod knowledge;
+mod restore;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::draft::{AckInput, ReplyInput};
-use crate::inquiry::{Channel, Classification, Message};
-use crate::store::{DraftText, InquiryId, JobKind, NewInquiry, NewJob, Status, Store, StoreError};
+use crate::inquiry::{Channel, Classification, DraftText, InquiryId, Kind, Message, Status};
+use crate::store::{JobKind, NewInquiry, NewJob, Store, StoreError};
 
+pub use crate::inquiry::Route;
+
+pub use chat_ack::ChatPlace;
 pub use decide::{ApproveError, Decision};
 pub use deliver::{deliver_due, Delivered, DeliveryError, FileTransport, Transport};
+pub use followup::MailIntake;
 pub use knowledge::{Knowledge, KnowledgeError};
-
-/// How to answer an inquiry; stored with it (personal data).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "transport", rename_all = "lowercase")]
-pub enum Route {
-    /// By mail, in the citizen's thread.
-    Mail {
-        to: String,
-        name: Option<String>,
-        message_id: Option<String>,
-        references: Vec<String>,
-    },
-    /// In the chat channel where the citizen wrote.
-    Discord {
-        channel_id: String,
-        message_id: String,
-    },
-    /// No written answer channel (a phone call without address).
-    None,
-}
-
-impl Route {
-    /// The reply route of a mail: its sender, in its thread.
-    pub fn mail(message: &Message) -> Route {
-        match &message.from {
-            Some(from) => Route::Mail {
-                to: from.email.clone(),
-                name: from.name.clone(),
-                message_id: message.message_id.clone(),
-                references: message.references.clone(),
-            },
-            None => Route::None,
-        }
-    }
-}
 
 /// A message arriving from any channel.
 #[derive(Debug, Clone)]
@@ -76,6 +47,8 @@ pub enum Intake {
         id: InquiryId,
         reference: String,
         automatic: bool,
+        /// The kind it was sorted into (for a mailbox's server-side sorting).
+        kind: Kind,
     },
     /// Already recorded (a re-read): nothing done twice.
     Duplicate { id: InquiryId },
@@ -114,6 +87,16 @@ impl Pipeline {
         now: DateTime<Utc>,
     ) -> Result<Intake, PipelineError> {
         let c = self.knowledge.faq.classify(&incoming.message);
+        self.ingest_classified(incoming, c, now).await
+    }
+
+    /// [`Pipeline::ingest`] with the message already classified (each message is classified once).
+    async fn ingest_classified(
+        &self,
+        incoming: &Incoming,
+        c: Classification,
+        now: DateTime<Utc>,
+    ) -> Result<Intake, PipelineError> {
         let route = serde_json::to_string(&incoming.route).ok();
         let recorded = self
             .store
@@ -141,6 +124,7 @@ impl Pipeline {
             id: recorded.id,
             reference: recorded.reference,
             automatic: c.automatic,
+            kind: c.kind,
         })
     }
 

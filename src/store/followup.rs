@@ -1,20 +1,10 @@
 //! What a citizen did to a chat message after writing it (edited, deleted): kept beside the
 //! original, which never changes, as personal data removed by purge.
 
-use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::{from_secs, secs, InquiryId, Store, StoreError};
-
-/// One edit or deletion of the message an inquiry came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Followup {
-    /// `edited` or `deleted`.
-    pub kind: String,
-    /// The new text of an edit.
-    pub text: Option<String>,
-    pub at: DateTime<Utc>,
-}
+use super::{from_secs, secs, Store, StoreError};
+use crate::inquiry::{FollowUp, FollowUpKind, InquiryId};
 
 impl Store {
     /// The inquiry recorded from a source message (`discord:ID`…), if any.
@@ -30,27 +20,21 @@ impl Store {
     }
 
     /// Records an edit (with its new text) or a deletion; the original message is untouched.
-    pub async fn record_followup(
-        &self,
-        id: InquiryId,
-        kind: &str,
-        text: Option<&str>,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    pub async fn record_followup(&self, id: InquiryId, f: &FollowUp) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO chat_followups (inquiry_id, kind, text, at) VALUES ($1, $2, $3, $4)",
         )
         .bind(id.0)
-        .bind(kind)
-        .bind(text.map(str::to_string))
-        .bind(secs(at))
+        .bind(f.kind.as_str())
+        .bind(f.text.clone())
+        .bind(secs(f.at))
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
     /// The follow-ups of an inquiry, oldest first.
-    pub async fn followups(&self, id: InquiryId) -> Result<Vec<Followup>, StoreError> {
+    pub async fn followups(&self, id: InquiryId) -> Result<Vec<FollowUp>, StoreError> {
         let rows = sqlx::query(
             "SELECT kind, text, at FROM chat_followups WHERE inquiry_id = $1 ORDER BY id",
         )
@@ -59,11 +43,19 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(Followup {
-                    kind: r.try_get("kind")?,
-                    text: r.try_get("text")?,
-                    at: from_secs(r.try_get("at")?),
-                })
+                let kind: String = r.try_get("kind")?;
+                let kind = kind
+                    .parse::<FollowUpKind>()
+                    .map_err(|e| StoreError::Corrupt {
+                        inquiry: id,
+                        message: e.to_string(),
+                    })?;
+                let text: Option<String> = r.try_get("text")?;
+                Ok(FollowUp::chat(
+                    kind,
+                    text.as_deref(),
+                    from_secs(r.try_get("at")?),
+                ))
             })
             .collect()
     }

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::{from_secs, secs, InquiryId, Store, StoreError};
+use super::{from_secs, secs, Store, StoreError};
+use crate::inquiry::{FollowUp, InquiryId};
 
 /// Where intake stands in one mailbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,18 +16,6 @@ pub struct MailCursor {
     pub last_uid: u32,
     /// The very first start on this mailbox: mail before it minus the history window is history.
     pub first_started_at: DateTime<Utc>,
-}
-
-/// A citizen's later mail in an inquiry's thread.
-#[derive(Debug, Clone)]
-pub struct FollowUp<'a> {
-    pub inquiry: InquiryId,
-    pub source_key: &'a str,
-    pub received_at: DateTime<Utc>,
-    pub message_id: Option<&'a str>,
-    pub from_email: Option<&'a str>,
-    pub subject: &'a str,
-    pub body: &'a str,
 }
 
 impl Store {
@@ -126,18 +115,18 @@ impl Store {
     }
 
     /// Attaches a follow-up once per source key; true when newly attached.
-    pub async fn attach_followup(&self, f: &FollowUp<'_>) -> Result<bool, StoreError> {
+    pub async fn attach_followup(&self, id: InquiryId, f: &FollowUp) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "INSERT INTO mail_followups (inquiry_id, source_key, received_at, message_id, from_email, subject, body) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source_key) DO NOTHING",
         )
-        .bind(f.inquiry.0)
-        .bind(f.source_key)
-        .bind(secs(f.received_at))
-        .bind(f.message_id)
-        .bind(f.from_email)
-        .bind(f.subject)
-        .bind(f.body)
+        .bind(id.0)
+        .bind(f.source_key.clone())
+        .bind(secs(f.at))
+        .bind(f.message_id.clone())
+        .bind(f.from_email.clone())
+        .bind(f.subject.clone())
+        .bind(f.text.clone())
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)

@@ -31,23 +31,18 @@ use sqlx::AnyPool;
 
 use crate::calendar::Calendar;
 use crate::engagement::Engagements;
+// The domain types the store persists, named here once for its submodules (`super::InquiryId`).
+use crate::inquiry::{DraftText, DraftVersion, Event, EventType, InquiryId, Status};
 
 pub use dialect::Backend;
-pub use followup::Followup;
 pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
-pub use mail::{FollowUp, MailCursor};
+pub use mail::MailCursor;
 pub use outbox::{Job, JobKind, NewJob};
-pub use overdue::OverdueItem;
 pub use purge::{parse_retention, PurgeSummary, Retention, RetentionError};
 pub use read::InquirySummary;
-pub use report::{GroupBy, ReportFilter, ReportQuery, ReportRow};
 pub use search::{Found, SearchQuery};
 pub use survey::{SatisfactionRow, SurveyComment, SurveyOutcome, MAX_COMMENT_CHARS};
-pub use types::{
-    parse_reference, reference, DraftText, DraftVersion, DraftedDetail, Event, EventType,
-    InquiryId, NewInquiry, Recorded, SentDetail, UnknownEventType,
-};
-pub use workflow::{Outcome, Standing, Status};
+pub use types::{NewInquiry, Recorded};
 
 /// A database operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -158,7 +153,7 @@ impl Store {
 
     /// The human reference of an inquiry.
     pub fn reference(&self, id: InquiryId, received_at: DateTime<Utc>) -> String {
-        reference(&self.settings.reference_prefix, id, received_at)
+        crate::inquiry::reference(&self.settings.reference_prefix, id, received_at)
     }
 }
 

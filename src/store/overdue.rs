@@ -1,27 +1,10 @@
 //! Open inquiries that have missed or are about to miss their engagement.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use sqlx::Row;
 
 use super::{from_secs, InquiryId, Store, StoreError};
-use crate::inquiry::{Channel, Kind, Topic};
-
-/// One open inquiry close to or past its deadline.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OverdueItem {
-    pub id: InquiryId,
-    pub reference: String,
-    pub channel: Channel,
-    pub kind: Kind,
-    /// Empty when no facility was identified.
-    pub facility: String,
-    pub topic: Topic,
-    pub received_at: DateTime<Utc>,
-    /// Last Paris date still within the engagement.
-    pub deadline: NaiveDate,
-    /// Negative once the deadline has passed.
-    pub working_days_left: i64,
-}
+use crate::indicators::OverdueItem;
 
 impl Store {
     /// Open counted inquiries whose deadline is at most `within` working days after `today`

@@ -100,7 +100,7 @@ pub(crate) fn apply(
         }
         EventType::Acknowledged => fact.acknowledged_at = earliest(fact.acknowledged_at, step.at),
         EventType::Sent => {
-            let sent = super::SentDetail::deserialize(step.detail)
+            let sent = crate::inquiry::SentDetail::deserialize(step.detail)
                 .map_err(|e| corrupt(format!("sent event detail: {e}")))?;
             // A holding reply is not the answer: the inquiry stays open for the indicators.
             if !sent.holding {
@@ -116,6 +116,7 @@ pub(crate) fn apply(
         }
         EventType::Rejected => fact.rejected = true,
         EventType::Automatic => fact.automatic = true,
+        EventType::Restored => fact.automatic = false,
         // A reopened inquiry keeps its first answer for the indicators.
         EventType::Reopened | EventType::Drafted | EventType::Edited => {}
     }

@@ -116,6 +116,32 @@ impl Store {
         Ok(())
     }
 
+    /// Records that an agent restored an automatic inquiry as a citizen's, with its new sorting.
+    pub async fn record_restored(
+        &self,
+        id: InquiryId,
+        c: &Classification,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock(&mut tx, id).await?;
+        upsert_classification(&mut tx, id, c, at).await?;
+        self.append_in(&mut tx, id, EventType::Restored, actor, at, &json!({}))
+            .await?;
+        self.append_in(
+            &mut tx,
+            id,
+            EventType::Classified,
+            actor,
+            at,
+            &classification_detail(c),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Saves a new draft version (1, 2, …) and appends `drafted` (first) or `edited`.
     pub async fn save_draft(
         &self,
@@ -166,7 +192,7 @@ impl Store {
         } else {
             EventType::Edited
         };
-        let detail = super::DraftedDetail {
+        let detail = crate::inquiry::DraftedDetail {
             version: u32::try_from(version).unwrap_or(u32::MAX),
             holding: draft.holding,
         };
@@ -257,7 +283,7 @@ impl Store {
         let events = self.events(id).await?;
         for e in events.iter().rev() {
             if matches!(e.event, EventType::Drafted | EventType::Edited) {
-                let detail: super::DraftedDetail = serde_json::from_value(e.detail.clone())
+                let detail: crate::inquiry::DraftedDetail = serde_json::from_value(e.detail.clone())
                     .map_err(|err| StoreError::Corrupt {
                         inquiry: id,
                         message: format!("{} event detail: {err}", e.event),

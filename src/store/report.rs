@@ -1,98 +1,12 @@
 //! The indicator report: one SQL `GROUP BY` over the projection, then [`crate::indicators`].
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
 use chrono::NaiveDate;
 use sqlx::Row;
 
 use super::{Store, StoreError};
-use crate::indicators::{compute, GroupAggregate, Indicators};
-
-/// A report grouping column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum GroupBy {
-    Facility,
-    Kind,
-    Channel,
-    Topic,
-    /// Month of receipt in Europe/Paris, `YYYY-MM`.
-    Month,
-    /// ISO week of receipt in Europe/Paris, `YYYY-Www`.
-    Week,
-    /// Actor of the first approval (empty when none).
-    Agent,
-}
-
-impl GroupBy {
-    pub const ALL: &'static [GroupBy] = &[
-        GroupBy::Facility,
-        GroupBy::Kind,
-        GroupBy::Channel,
-        GroupBy::Topic,
-        GroupBy::Month,
-        GroupBy::Week,
-        GroupBy::Agent,
-    ];
-
-    /// The name used on the command line, in CSV headers and as the projection column.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GroupBy::Facility => "facility",
-            GroupBy::Kind => "kind",
-            GroupBy::Channel => "channel",
-            GroupBy::Topic => "topic",
-            GroupBy::Month => "month",
-            GroupBy::Week => "week",
-            GroupBy::Agent => "agent",
-        }
-    }
-}
-
-impl fmt::Display for GroupBy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for GroupBy {
-    type Err = crate::inquiry::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        GroupBy::ALL
-            .iter()
-            .copied()
-            .find(|g| g.as_str() == s.trim())
-            .ok_or_else(|| crate::inquiry::UnknownValue {
-                what: "report group",
-                value: s.to_string(),
-                expected: GroupBy::ALL
-                    .iter()
-                    .map(|g| g.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
-    }
-}
-
-/// What to report on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReportQuery {
-    /// First receipt date included (Paris).
-    pub from: Option<NaiveDate>,
-    /// Last receipt date included (Paris).
-    pub to: Option<NaiveDate>,
-    pub by: Vec<GroupBy>,
-    /// The Paris date against which deadlines are judged for `overdue`.
-    pub today: NaiveDate,
-}
-
-/// One line of the report: the group values (in `by` order) and the indicators.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReportRow {
-    pub groups: Vec<String>,
-    pub indicators: Indicators,
-}
+use crate::indicators::{compute, GroupAggregate, ReportFilter, ReportQuery, ReportRow};
 
 const AGGREGATES: &str = "\
     COUNT(CASE WHEN counted = 1 THEN 1 END) AS received, \
@@ -106,15 +20,6 @@ const AGGREGATES: &str = "\
 
 fn count(row: &sqlx::any::AnyRow, name: &str) -> Result<u64, StoreError> {
     Ok(u64::try_from(row.try_get::<i64, _>(name)?).unwrap_or(0))
-}
-
-/// Restricts a report to one facility, kind and/or channel (the dashboard's filters).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ReportFilter {
-    /// A facility id, or `""` for inquiries without a facility.
-    pub facility: Option<String>,
-    pub kind: Option<String>,
-    pub channel: Option<String>,
 }
 
 /// The `WHERE` clause of a filtered query over `indicator_facts` and its values, numbered from
@@ -134,12 +39,12 @@ pub(crate) fn where_clause(
         }
     }
     for (column, value) in [
-        ("facility", &filter.facility),
-        ("kind", &filter.kind),
-        ("channel", &filter.channel),
+        ("facility", filter.facility.as_ref().map(|f| f.as_str())),
+        ("kind", filter.kind.map(|k| k.as_str())),
+        ("channel", filter.channel.map(|c| c.as_str())),
     ] {
         if let Some(value) = value {
-            values.push(value.clone());
+            values.push(value.to_string());
             terms.push(format!("{column} = ${}", first + values.len() - 1));
         }
     }

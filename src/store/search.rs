@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::{from_secs, secs, InquiryId, Store, StoreError};
+use crate::inquiry::{Channel, Kind, Status, Topic, UnknownValue};
 
 /// What to look for; every field is optional and they combine with AND.
 #[derive(Debug, Clone, Default)]
@@ -14,9 +15,10 @@ pub struct SearchQuery {
     pub id: Option<InquiryId>,
     /// Part of the subject or text (case-insensitive for ASCII letters).
     pub text: Option<String>,
-    pub kind: Option<String>,
+    pub kind: Option<Kind>,
+    /// A facility id as typed in a form (an unknown one finds nothing).
     pub facility: Option<String>,
-    pub statuses: Vec<String>,
+    pub statuses: Vec<Status>,
     pub from: Option<DateTime<Utc>>,
     /// Exclusive end of the period.
     pub to: Option<DateTime<Utc>>,
@@ -30,11 +32,12 @@ pub struct SearchQuery {
 pub struct Found {
     pub id: InquiryId,
     pub reference: String,
-    pub channel: String,
-    pub status: String,
-    pub kind: String,
+    pub channel: Channel,
+    pub status: Status,
+    pub kind: Kind,
+    /// Empty when no facility was identified.
     pub facility: String,
-    pub topic: String,
+    pub topic: Topic,
     pub received_at: DateTime<Utc>,
     /// Paris date (`AAAA-MM-JJ`) of the engagement's last day, when counted.
     pub deadline: Option<String>,
@@ -87,8 +90,8 @@ impl Store {
                  OR LOWER(COALESCE(p.body, '')) LIKE {p2} ESCAPE '\\')"
             );
         }
-        if let Some(k) = q.kind.as_deref().filter(|k| !k.is_empty()) {
-            let p = next(&mut binds, Bind::Text(k.to_string()));
+        if let Some(k) = q.kind {
+            let p = next(&mut binds, Bind::Text(k.as_str().to_string()));
             sql += &format!(" AND c.kind = {p}");
         }
         if let Some(f) = q.facility.as_deref().filter(|f| !f.is_empty()) {
@@ -99,7 +102,7 @@ impl Store {
             let list: Vec<String> = q
                 .statuses
                 .iter()
-                .map(|s| next(&mut binds, Bind::Text(s.clone())))
+                .map(|s| next(&mut binds, Bind::Text(s.as_str().to_string())))
                 .collect();
             sql += &format!(" AND i.status IN ({})", list.join(", "));
         }
@@ -134,16 +137,27 @@ impl Store {
             .map(|row| {
                 let id = InquiryId(row.try_get("id")?);
                 let received_at = from_secs(row.try_get("received_at")?);
+                let corrupt = |message: String| StoreError::Corrupt {
+                    inquiry: id,
+                    message,
+                };
+                let text = |name: &str| row.try_get::<String, _>(name);
                 Ok(Found {
                     id,
                     reference: self.reference(id, received_at),
-                    channel: row.try_get("channel")?,
-                    status: row.try_get("status")?,
-                    kind: row.try_get("kind")?,
+                    channel: text("channel")?
+                        .parse()
+                        .map_err(|e: UnknownValue| corrupt(e.to_string()))?,
+                    status: text("status")?.parse().map_err(corrupt)?,
+                    kind: text("kind")?
+                        .parse()
+                        .map_err(|e: UnknownValue| corrupt(e.to_string()))?,
                     facility: row
                         .try_get::<Option<String>, _>("facility")?
                         .unwrap_or_default(),
-                    topic: row.try_get("topic")?,
+                    topic: text("topic")?
+                        .parse()
+                        .map_err(|e: UnknownValue| corrupt(e.to_string()))?,
                     received_at,
                     deadline: row.try_get("deadline")?,
                     subject: row

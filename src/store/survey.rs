@@ -4,8 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
-use super::report::{where_clause, ReportFilter};
+use super::report::where_clause;
 use super::{secs, InquiryId, Store, StoreError};
+use crate::indicators::ReportFilter;
 
 /// Longest comment kept, in characters.
 pub const MAX_COMMENT_CHARS: usize = 1000;

@@ -2,92 +2,13 @@
 //! (`… WHERE status = 'drafted'`): when two agents click at once, the store decides who was
 //! first, and the second is told who did it.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::Row;
 
 use super::outbox::{insert_job, NewJob};
-use super::{from_secs, secs, DraftText, EventType, InquiryId, Store, StoreError};
-
-/// The workflow state of an inquiry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// Recorded; acknowledgement and draft not done yet (a crash here is resumed on start).
-    Received,
-    /// A draft waits for an agent.
-    Drafted,
-    /// An agent approved; the reply is in the outbox.
-    Approved,
-    /// The reply left.
-    Sent,
-    /// No reply needed (spam, duplicate, handled by phone, out of scope).
-    Rejected,
-    /// Automatic mail: never acknowledged, never answered.
-    Automatic,
-    /// Answered outside guichet (letter, phone) and recorded by an agent.
-    Answered,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Received => "received",
-            Status::Drafted => "drafted",
-            Status::Approved => "approved",
-            Status::Sent => "sent",
-            Status::Rejected => "rejected",
-            Status::Automatic => "automatic",
-            Status::Answered => "answered",
-        }
-    }
-
-    /// Still waiting for an agent's decision.
-    pub fn is_open(self) -> bool {
-        matches!(self, Status::Received | Status::Drafted)
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Status {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s {
-            "received" => Status::Received,
-            "drafted" => Status::Drafted,
-            "approved" => Status::Approved,
-            "sent" => Status::Sent,
-            "rejected" => Status::Rejected,
-            "automatic" => Status::Automatic,
-            "answered" => Status::Answered,
-            other => return Err(format!("unknown status `{other}`")),
-        })
-    }
-}
-
-/// Where an inquiry stands and who decided last.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Standing {
-    pub status: Status,
-    pub decided_by: Option<String>,
-    pub decided_at: Option<DateTime<Utc>>,
-}
-
-/// The result of an agent's decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// This decision won.
-    Done,
-    /// Somebody decided first (or the inquiry is not waiting for a decision).
-    AlreadyDecided(Standing),
-}
+use super::{from_secs, secs, Store, StoreError};
+use crate::inquiry::{DraftText, EventType, InquiryId, Outcome, Standing, Status};
 
 impl Store {
     /// Where an inquiry stands.

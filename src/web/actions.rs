@@ -12,22 +12,16 @@ use serde::Deserialize;
 use super::console::{actor, acts, inquiry_page, paris_time, Notice, MAX_TEXT_CHARS};
 use super::views::status_label;
 use super::{AppError, Session, WebState};
-use crate::inquiry::{FacilityId, Kind};
+use crate::inquiry::{FacilityId, Kind, RejectReason};
+use crate::inquiry::{InquiryId, Standing};
 use crate::pipeline::{ApproveError, Decision};
-use crate::store::{InquiryId, Standing};
-
-/// Reasons offered for a rejection (stored as given).
-pub const REJECT_REASONS: [&str; 4] = ["spam", "doublon", "traité par téléphone", "hors périmètre"];
 
 fn done(id: InquiryId, what: &str) -> Response {
     Redirect::to(&format!("/console/{}?fait={what}", id.0)).into_response()
 }
 
 fn already(standing: &Standing) -> Notice {
-    let who = standing
-        .decided_by
-        .as_deref()
-        .map(|w| w.trim_start_matches("web:").to_string());
+    let who = standing.decider().map(|a| a.display_name());
     let text = match (who, standing.decided_at) {
         (Some(who), Some(at)) => format!(
             "Trop tard : {who} a déjà traité cette demande le {} (état : {}).",
@@ -211,10 +205,10 @@ pub async fn reject(
 ) -> Result<Response, AppError> {
     let session = actor_session(&st, &headers, &f.csrf)?;
     let id = InquiryId(id);
-    let reason = REJECT_REASONS
-        .iter()
-        .find(|r| **r == f.motif)
-        .ok_or(AppError::BadRequest("Choisissez un motif de rejet."))?;
+    let reason = f
+        .motif
+        .parse::<RejectReason>()
+        .map_err(|_| AppError::BadRequest("Choisissez un motif de rejet."))?;
     let decision = st
         .inner
         .pipeline
@@ -248,4 +242,35 @@ pub async fn answered(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     outcome(&st, &headers, &session, id, decision, "repondu").await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /console/{id}/restaurer`: a mail taken for automatic on soft evidence becomes an
+/// inquiry again, acknowledged and drafted with its original receipt time.
+pub async fn restore(
+    State(st): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    let session = actor_session(&st, &headers, &f.csrf)?;
+    let id = InquiryId(id);
+    let decision = match st
+        .inner
+        .pipeline
+        .restore_automatic(id, &actor(&session), Utc::now())
+        .await
+    {
+        Ok(d) => d,
+        Err(crate::pipeline::PipelineError::Store(crate::store::StoreError::NotFound(_))) => {
+            return Err(AppError::NotFound)
+        }
+        Err(e) => return Err(AppError::Internal(e.to_string())),
+    };
+    outcome(&st, &headers, &session, id, decision, "restaure").await
 }

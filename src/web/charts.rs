@@ -38,14 +38,7 @@ const PLOT_HEIGHT: f64 = 200.0;
 const LEFT: f64 = 44.0;
 const RIGHT: f64 = 8.0;
 
-/// French number formatting: one decimal at most, comma separator.
-pub fn number(value: f64) -> String {
-    if (value - value.round()).abs() < 1e-9 {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.1}").replace('.', ",")
-    }
-}
+pub use crate::indicators::render::number;
 
 /// A "nice" top for the scale, whose quarters (the grid lines) read well: a multiple of 4 up to
 /// 20, then 1, 2, 4 or 10 times a power of ten.

@@ -11,8 +11,9 @@ use serde_json::{json, Value};
 
 use super::views::{channel_label, kind_label, status_label, STATUSES};
 use super::{AppError, Role, Session, WebState};
-use crate::inquiry::Kind;
-use crate::store::{parse_reference, Found, InquiryId, SearchQuery, StoreError};
+use crate::inquiry::{parse_reference, InquiryId};
+use crate::inquiry::{Actor, Kind, Status};
+use crate::store::{Found, SearchQuery, StoreError};
 
 /// Longest text accepted in console forms (characters).
 pub const MAX_TEXT_CHARS: usize = 20_000;
@@ -28,8 +29,8 @@ pub(super) fn acts(role: Role) -> bool {
 }
 
 /// The actor written in the ledger for a web decision.
-pub(super) fn actor(session: &Session) -> String {
-    format!("web:{}", session.name)
+pub(super) fn actor(session: &Session) -> Actor {
+    Actor::web(&session.name)
 }
 
 pub(super) fn paris_time(t: DateTime<Utc>) -> String {
@@ -68,9 +69,9 @@ fn rows(st: &WebState, found: &[Found]) -> Vec<Value> {
             json!({
                 "id": f.id.0,
                 "reference": f.reference,
-                "channel": channel_label(&f.channel),
-                "status": status_label(&f.status),
-                "kind": kind_label(&f.kind),
+                "channel": channel_label(f.channel.as_str()),
+                "status": status_label(f.status.as_str()),
+                "kind": kind_label(f.kind.as_str()),
                 "facility": if f.facility.is_empty() { String::new() } else { facility_name(st, &f.facility) },
                 "received": paris_time(f.received_at),
                 "deadline": f.deadline.clone().unwrap_or_default(),
@@ -78,6 +79,51 @@ fn rows(st: &WebState, found: &[Found]) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+/// Mail judged automatic on soft evidence only, for agents to check ("probablement automatique").
+async fn soft_automatic_rows(st: &WebState) -> Result<Vec<Value>, AppError> {
+    let soft: std::collections::HashMap<i64, String> = st
+        .inner
+        .pipeline
+        .soft_automatic()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .into_iter()
+        .map(|s| {
+            let reason = s.classification.automatic_reason.unwrap_or_default();
+            let reason = reason
+                .strip_prefix(crate::inquiry::SOFT_AUTOMATIC)
+                .unwrap_or(&reason)
+                .to_string();
+            (s.id.0, reason)
+        })
+        .collect();
+    if soft.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = st
+        .store()
+        .search(&SearchQuery {
+            statuses: vec![Status::Automatic],
+            limit: 500,
+            ..SearchQuery::default()
+        })
+        .await?;
+    Ok(found
+        .iter()
+        .filter_map(|f| {
+            soft.get(&f.id.0).map(|reason| {
+                json!({
+                    "id": f.id.0,
+                    "reference": f.reference,
+                    "subject": f.subject,
+                    "received": paris_time(f.received_at),
+                    "reason": reason,
+                })
+            })
+        })
+        .collect())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -95,23 +141,34 @@ pub async fn queue(
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
     let session = reader(&st, &headers)?;
-    let found = st
-        .store()
-        .search(&SearchQuery {
-            kind: Some(q.kind.clone()),
-            facility: Some(q.facility.clone()),
-            statuses: vec!["received".into(), "drafted".into()],
-            by_deadline: true,
-            limit: 500,
-            ..SearchQuery::default()
-        })
-        .await?;
+    // An unknown kind in the address finds nothing (it is not "every kind").
+    let kind = match q.kind.trim() {
+        "" => Ok(None),
+        k => k.parse::<Kind>().map(Some),
+    };
+    let found = match kind {
+        Ok(kind) => {
+            st.store()
+                .search(&SearchQuery {
+                    kind,
+                    facility: Some(q.facility.clone()),
+                    statuses: Status::OPEN.to_vec(),
+                    by_deadline: true,
+                    limit: 500,
+                    ..SearchQuery::default()
+                })
+                .await?
+        }
+        Err(_) => Vec::new(),
+    };
+    let soft = soft_automatic_rows(&st).await?;
     st.page(
         &headers,
         Some(&session),
         "Console : demandes à traiter",
         "web/console",
         json!({
+            "soft": soft,
             "rows": rows(&st, &found),
             "count": found.len(),
             "kinds": kind_options(&q.kind),
@@ -190,7 +247,7 @@ pub async fn search(
                 statuses: STATUSES
                     .iter()
                     .filter(|s| **s == f.statut)
-                    .map(|s| s.to_string())
+                    .filter_map(|s| s.parse().ok())
                     .collect(),
                 from: paris_midnight(&f.du),
                 to: paris_midnight(&f.au).map(|t| t + chrono::Duration::days(1)),
@@ -254,6 +311,7 @@ pub async fn inquiry(
         "rejete" => "Demande rejetée.",
         "repondu" => "Réponse hors guichet enregistrée.",
         "saisi" => "Demande enregistrée.",
+        "restaure" => "Demande restaurée : accusé de réception et brouillon préparés.",
         _ => "",
     };
     let notice = (!done.is_empty()).then(|| Notice {
@@ -318,7 +376,7 @@ pub(super) async fn inquiry_page(
         .map(|e| {
             json!({
                 "at": paris_time(e.at),
-                "actor": e.actor,
+                "actor": Actor::parse(&e.actor).display_name(),
                 "event": e.event.as_str(),
                 "detail": if e.detail.is_null() { String::new() } else { e.detail.to_string() },
             })
@@ -330,7 +388,7 @@ pub(super) async fn inquiry_page(
         .map(|d| {
             json!({
                 "version": d.version,
-                "author": d.author,
+                "author": Actor::parse(&d.author).display_name(),
                 "at": paris_time(d.created_at),
                 "subject": d.draft.as_ref().map(|t| t.subject.clone()).unwrap_or_default(),
                 "text": d.draft.as_ref().map(|t| t.text.clone()).unwrap_or_else(|| "(effacé)".to_string()),
@@ -350,7 +408,7 @@ pub(super) async fn inquiry_page(
             "channel": channel_label(summary.channel.as_str()),
             "received": paris_time(summary.received_at),
             "status": status_label(summary.status.as_str()),
-            "decided_by": standing.decided_by.unwrap_or_default(),
+            "decided_by": standing.decider().map(|a| a.display_name()).unwrap_or_default(),
             "kind": kind_label(c.kind.as_str()),
             "facility": if facility.is_empty() { String::new() } else { facility_name(st, &facility) },
             "topic": c.topic.as_str(),
@@ -358,7 +416,7 @@ pub(super) async fn inquiry_page(
             "from_email": message.from.as_ref().map(|a| a.email.clone()).unwrap_or_default(),
             "subject": message.subject,
             "body": message.body,
-            "html": message.html.as_deref().map(crate::mail::html::sanitize),
+            "html": message.html.as_deref().map(crate::clean::sanitize_html),
             "attachments": attachments,
             "events": events,
             "drafts": versions,

@@ -15,8 +15,8 @@ use super::tables::{cells, delay_buckets, labelled_table, pct, table, HEAD};
 pub(super) use super::views::{channel_label, kind_label};
 use super::{AppError, Role, WebState};
 use crate::indicators::Indicators;
+use crate::indicators::{GroupBy, ReportFilter, ReportQuery, ReportRow};
 use crate::inquiry::{Channel, Kind};
-use crate::store::{GroupBy, ReportFilter, ReportQuery, ReportRow};
 
 /// The dashboard's filters, as query parameters (all optional).
 #[derive(Debug, Default, Deserialize)]
@@ -59,29 +59,31 @@ pub(super) fn check(st: &WebState, f: &Filters) -> Result<Checked, AppError> {
     let from = date(&f.du)?;
     let to = date(&f.au)?;
     let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-    let facility = opt(&f.equipement);
-    if let Some(id) = &facility {
-        if st.faq().catalogue.facility_by_str(id).is_none() {
-            return Err(AppError::BadRequest("Équipement inconnu."));
-        }
-    }
-    let kind = opt(&f.kind);
-    if let Some(k) = &kind {
-        k.parse::<Kind>()
-            .map_err(|_| AppError::BadRequest("Type d'équipement inconnu."))?;
-    }
-    let channel = opt(&f.canal);
-    if let Some(c) = &channel {
-        c.parse::<Channel>()
-            .map_err(|_| AppError::BadRequest("Canal inconnu."))?;
-    }
+    let facility = match opt(&f.equipement) {
+        Some(id) => Some(
+            st.faq()
+                .catalogue
+                .facility_by_str(&id)
+                .map(|f| f.id.clone())
+                .ok_or(AppError::BadRequest("Équipement inconnu."))?,
+        ),
+        None => None,
+    };
+    let kind = opt(&f.kind)
+        .map(|k| k.parse::<Kind>())
+        .transpose()
+        .map_err(|_| AppError::BadRequest("Type d'équipement inconnu."))?;
+    let channel = opt(&f.canal)
+        .map(|c| c.parse::<Channel>())
+        .transpose()
+        .map_err(|_| AppError::BadRequest("Canal inconnu."))?;
     let mut query = Vec::new();
     for (name, value) in [
         ("du", from.map(|d| d.to_string())),
         ("au", to.map(|d| d.to_string())),
-        ("equipement", facility.clone()),
-        ("type", kind.clone()),
-        ("canal", channel.clone()),
+        ("equipement", facility.as_ref().map(|f| f.to_string())),
+        ("type", kind.map(|k| k.to_string())),
+        ("canal", channel.map(|c| c.to_string())),
     ] {
         if let Some(v) = value {
             query.push(format!("{name}={v}"));
@@ -128,11 +130,11 @@ pub(super) async fn report(
     Ok(st.store().report_filtered(&query, &c.filter).await?)
 }
 
-fn options(items: Vec<(String, String)>, selected: &Option<String>) -> Value {
+fn options(items: Vec<(String, String)>, selected: Option<&str>) -> Value {
     items
         .into_iter()
         .map(|(id, label)| {
-            let sel = selected.as_deref() == Some(id.as_str());
+            let sel = selected == Some(id.as_str());
             json!({ "id": id, "label": label, "selected": sel })
         })
         .collect()
@@ -299,15 +301,15 @@ pub async fn indicators(
         "filters": { "du": f.du.trim(), "au": f.au.trim() },
         "facilities": options(
             st.faq().catalogue.facilities.iter().map(|f| (f.id.as_str().to_string(), f.name.clone())).collect(),
-            &c.filter.facility,
+            c.filter.facility.as_ref().map(|f| f.as_str()),
         ),
         "kinds": options(
             Kind::ALL.iter().map(|k| (k.as_str().to_string(), kind_label(k.as_str()).to_string())).collect(),
-            &c.filter.kind,
+            c.filter.kind.map(|k| k.as_str()),
         ),
         "channels": options(
             Channel::ALL.iter().map(|k| (k.as_str().to_string(), channel_label(k.as_str()).to_string())).collect(),
-            &c.filter.channel,
+            c.filter.channel.map(|c| c.as_str()),
         ),
         "total": table(HEAD.iter().map(|h| h.to_string()).collect(), vec![total]),
         "total_csv": format!("/indicateurs.csv?{}", c.query),

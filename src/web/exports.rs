@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 
 use super::dashboard::{channel_label, check, kind_label, report, today, Filters};
 use super::{AppError, Role, WebState};
-use crate::cli::ledger::render::{self, Format};
-use crate::store::GroupBy;
+use crate::indicators::render::{self, Format};
+use crate::indicators::GroupBy;
 
 fn csv_response(name: &str, body: String) -> Response {
     (

@@ -152,6 +152,6 @@ pub async fn submit(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let (Intake::Created { id, .. } | Intake::Duplicate { id }) = intake;
-    tracing::info!(inquiry = id.0, actor = %actor(&session), channel = %channel, "manual entry");
+    tracing::info!(inquiry = id.0, actor = %actor(&session).key(), channel = %channel, "manual entry");
     Ok(Redirect::to(&format!("/console/{}?fait=saisi", id.0)).into_response())
 }

@@ -69,11 +69,9 @@ pub enum WebError {
 
 struct Inner {
     store: Store,
-    faq: Faq,
-    engagements: crate::engagement::Engagements,
     accounts: Accounts,
     secret: Arc<[u8]>,
-    views: Views,
+    views: Arc<Views>,
     limiter: auth::LoginLimiter,
     /// The one flow: the console's decisions, manual entries and the contact form go through it.
     pipeline: crate::pipeline::Pipeline,
@@ -91,9 +89,22 @@ pub struct WebState {
 }
 
 impl WebState {
-    /// The state for a configuration: accounts, secret (generated into the data dir when absent),
-    /// FAQ catalogue (facility names) and web templates.
+    /// The state for a configuration on its own (tests, tools): loads the rules, templates and
+    /// web views; a service gets its state from [`crate::root::Guichet::web`] instead.
     pub fn from_config(config: &Config, store: Store) -> Result<WebState, WebError> {
+        let pipeline =
+            crate::pipeline::Pipeline::new(store, crate::pipeline::Knowledge::load(config)?);
+        let views = Views::load(&Source::templates(config))?;
+        WebState::new(config, pipeline, Arc::new(views))
+    }
+
+    /// The state over the system's pipeline and views: accounts, secret (generated into the data
+    /// dir when absent), proxies and cookie policy from `[web]`.
+    pub fn new(
+        config: &Config,
+        pipeline: crate::pipeline::Pipeline,
+        views: Arc<Views>,
+    ) -> Result<WebState, WebError> {
         let secure = config
             .web
             .base_url
@@ -108,18 +119,13 @@ impl WebState {
         Ok(WebState {
             inner: Arc::new(Inner {
                 trusted_proxies,
-                pipeline: crate::pipeline::Pipeline::new(
-                    store.clone(),
-                    crate::pipeline::Knowledge::load(config)?,
-                ),
+                store: pipeline.store.clone(),
+                pipeline,
                 contact_limiter: contact::RateLimiter::default(),
                 metrics: ops::HttpMetrics::default(),
-                store,
-                faq: Faq::load(&Source::faq(config))?,
-                engagements: crate::engagement::Engagements::load(&Source::faq(config))?,
                 accounts: Accounts::from_config(&config.web.users)?,
                 secret: crate::secret::web_secret(config)?.into(),
-                views: Views::load(&Source::templates(config))?,
+                views,
                 limiter: auth::LoginLimiter::default(),
                 secure,
             }),
@@ -135,7 +141,7 @@ impl WebState {
     }
 
     fn faq(&self) -> &Faq {
-        &self.inner.faq
+        &self.inner.pipeline.knowledge.faq
     }
 
     /// The logged-in user, if the session cookie is valid.
@@ -271,6 +277,7 @@ pub fn app(state: WebState) -> Router {
         .route("/console/{id}/reaffecter", post(actions::reassign))
         .route("/console/{id}/rejeter", post(actions::reject))
         .route("/console/{id}/repondu", post(actions::answered))
+        .route("/console/{id}/restaurer", post(actions::restore))
         .route("/contact", get(contact::form).post(contact::submit))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

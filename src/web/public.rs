@@ -11,7 +11,8 @@ use serde_json::json;
 
 use super::transparency::{previous_month, recent_months, Transparency};
 use super::{AppError, WebState};
-use crate::store::{InquiryId, StoreError, SurveyOutcome, MAX_COMMENT_CHARS};
+use crate::inquiry::InquiryId;
+use crate::store::{StoreError, SurveyOutcome, MAX_COMMENT_CHARS};
 use crate::survey::verify_survey_token;
 
 fn inquiry(st: &WebState, token: &str) -> Result<InquiryId, AppError> {
@@ -175,11 +176,17 @@ async fn build(st: &WebState, q: &MonthQuery) -> Result<Transparency, AppError> 
     } else {
         q.mois.trim().to_string()
     };
-    Transparency::build(st.store(), st.faq(), &st.inner.engagements, &month, today)
-        .await?
-        .ok_or(AppError::BadRequest(
-            "Mois invalide : utilisez le format AAAA-MM.",
-        ))
+    Transparency::build(
+        st.store(),
+        st.faq(),
+        &st.inner.pipeline.knowledge.engagements,
+        &month,
+        today,
+    )
+    .await?
+    .ok_or(AppError::BadRequest(
+        "Mois invalide : utilisez le format AAAA-MM.",
+    ))
 }
 
 pub async fn transparency(

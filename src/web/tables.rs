@@ -6,46 +6,27 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::charts::number;
+use crate::indicators::render::{french_cells, COLUMNS};
 use crate::indicators::Indicators;
-use crate::store::ReportRow;
+use crate::indicators::ReportRow;
 
 pub(super) fn pct(p: Option<f64>) -> String {
     p.map_or_else(|| "–".to_string(), |p| format!("{} %", number(p)))
 }
 
-fn days(d: Option<u32>) -> String {
-    d.map_or_else(|| "–".to_string(), |d| d.to_string())
-}
-
 /// The columns of the dashboard's indicator tables: those of `guichet report`, in its order.
-pub(super) const HEAD: [&str; 11] = [
-    "reçues",
-    "répondues",
-    "dans le délai",
-    "% dans le délai",
-    "médiane (j ouvrés)",
-    "p90 (j ouvrés)",
-    "en cours",
-    "en retard",
-    "% AR dans le délai",
-    "automatiques",
-    "rejetées",
-];
+pub(super) const HEAD: [&str; 11] = {
+    let mut head = [""; 11];
+    let mut i = 0;
+    while i < 11 {
+        head[i] = COLUMNS[i].1;
+        i += 1;
+    }
+    head
+};
 
 pub(super) fn cells(i: &Indicators) -> Vec<String> {
-    vec![
-        i.received.to_string(),
-        i.answered.to_string(),
-        i.within_engagement.to_string(),
-        pct(i.within_engagement_pct),
-        days(i.median_working_days),
-        days(i.p90_working_days),
-        i.open.to_string(),
-        i.overdue.to_string(),
-        pct(i.acknowledged_within_pct),
-        i.automatic.to_string(),
-        i.rejected.to_string(),
-    ]
+    french_cells(i).to_vec()
 }
 
 pub(super) fn table(head: Vec<String>, rows: Vec<Vec<String>>) -> Value {

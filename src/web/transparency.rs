@@ -8,9 +8,11 @@ use super::charts::number;
 use super::views::{ViewError, Views};
 use crate::engagement::Engagements;
 use crate::faq::Faq;
+use crate::indicators::render::csv_line;
 use crate::indicators::Indicators;
+use crate::indicators::{GroupBy, ReportFilter, ReportQuery};
 use crate::inquiry::{Channel, Kind, Topic};
-use crate::store::{GroupBy, ReportFilter, ReportQuery, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// One facility's line.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,14 +95,6 @@ pub fn facility_name(faq: &Faq, id: &str) -> String {
         .map_or_else(|| id.to_string(), |f| f.name.clone())
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map_or_else(String::new, |v| v.to_string())
 }
@@ -170,9 +164,7 @@ impl Transparency {
                 r.survey_answers.to_string(),
                 opt(r.satisfaction.map(|s| format!("{s:.1}"))),
             ];
-            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-            out.push_str(&line.join(","));
-            out.push('\n');
+            out.push_str(&csv_line(fields));
         }
         out
     }

@@ -1,7 +1,5 @@
 //! Ledger commands: migrate, report, import, overdue, purge.
 
-pub(crate) mod render;
-
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -13,7 +11,9 @@ use crate::assets::Source;
 use crate::calendar::{paris_date, Calendar};
 use crate::config::Config;
 use crate::engagement::Engagements;
-use crate::store::{parse_import_csv, parse_retention, GroupBy, ReportQuery, Store, StoreSettings};
+use crate::indicators::render::{self, Format};
+use crate::indicators::{GroupBy, ReportQuery};
+use crate::store::{parse_import_csv, parse_retention, Store, StoreSettings};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -23,12 +23,11 @@ pub struct ReportArgs {
     /// Last receipt date included (YYYY-MM-DD, Europe/Paris).
     #[arg(long)]
     pub to: Option<String>,
-    /// Group columns, comma-separated: facility, kind, channel, topic, month, week, agent.
-    #[arg(long, value_delimiter = ',')]
-    pub by: Vec<String>,
-    /// table, csv or json.
-    #[arg(long, default_value = "table")]
-    pub format: String,
+    /// Group columns, comma-separated.
+    #[arg(long, value_delimiter = ',', value_enum)]
+    pub by: Vec<GroupBy>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
     /// Date against which deadlines are judged (YYYY-MM-DD; default: today in Paris).
     #[arg(long)]
     pub today: Option<String>,
@@ -36,9 +35,8 @@ pub struct ReportArgs {
 
 #[derive(Debug, Args)]
 pub struct OverdueArgs {
-    /// table, csv or json.
-    #[arg(long, default_value = "table")]
-    pub format: String,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
     /// Also list inquiries due within this many working days.
     #[arg(long, default_value_t = 2)]
     pub within: u32,
@@ -105,13 +103,6 @@ pub fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
 }
 
 pub fn report(config: &Config, args: ReportArgs) -> anyhow::Result<ExitCode> {
-    let by = args
-        .by
-        .iter()
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| s.parse::<GroupBy>())
-        .collect::<Result<Vec<_>, _>>()?;
-    let format = render::Format::parse(&args.format)?;
     let query = ReportQuery {
         from: args
             .from
@@ -119,11 +110,11 @@ pub fn report(config: &Config, args: ReportArgs) -> anyhow::Result<ExitCode> {
             .map(|d| date(d, "--from"))
             .transpose()?,
         to: args.to.as_deref().map(|d| date(d, "--to")).transpose()?,
-        by,
+        by: args.by,
         today: today(args.today.as_deref())?,
     };
     let rows = block_on(async { Ok(open(config).await?.report(&query).await?) })?;
-    print!("{}", render::report(&query.by, &rows, format));
+    print!("{}", render::report(&query.by, &rows, args.format));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -155,10 +146,9 @@ pub fn import(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
 }
 
 pub fn overdue(config: &Config, args: OverdueArgs) -> anyhow::Result<ExitCode> {
-    let format = render::Format::parse(&args.format)?;
     let today = today(args.today.as_deref())?;
     let items = block_on(async { Ok(open(config).await?.overdue(today, args.within).await?) })?;
-    print!("{}", render::overdue(&items, format));
+    print!("{}", render::overdue(&items, args.format));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -189,4 +179,15 @@ pub fn backup(config: &Config, out: &Path) -> anyhow::Result<ExitCode> {
     block_on(async { Ok(open(config).await?.backup_sqlite(out).await?) })?;
     println!("backup written to {}", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--by` values are the groupings' stable names.
+impl clap::ValueEnum for GroupBy {
+    fn value_variants<'a>() -> &'a [Self] {
+        GroupBy::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
 }

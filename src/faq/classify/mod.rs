@@ -103,6 +103,21 @@ impl Faq {
         self.decide(message).0
     }
 
+    /// Sorts one message as a citizen's, whatever its headers say: an agent restored it.
+    pub fn classify_human(&self, message: &Message) -> Classification {
+        let mut headers_free = message.clone();
+        headers_free.headers.clear();
+        headers_free.content_type = "text/plain".to_string();
+        headers_free.from = None;
+        let (subject, _) = strip_subject_prefixes(&message.subject);
+        // The subject phrase that made it look automatic is not the citizen's question.
+        headers_free.subject = format!("RE: {subject}");
+        let mut c = self.decide(&headers_free).0;
+        c.automatic = false;
+        c.automatic_reason = None;
+        c
+    }
+
     /// Sorts one message and says why (`guichet classify --explain`).
     pub fn explain(&self, message: &Message) -> Explanation {
         let (classification, trace) = self.decide(message);
@@ -110,9 +125,21 @@ impl Faq {
     }
 
     fn fired<'a>(&'a self, text: &Prepared) -> Vec<(&'a Rule, Hits)> {
+        let in_subject = self.prefilter.candidates(&text.subject);
+        let in_body = self.prefilter.candidates(&text.body);
         self.rules
             .iter()
-            .map(|rule| (rule, rule.hits(&text.subject, &text.body)))
+            .enumerate()
+            .map(|(i, rule)| {
+                let base = self.prefilter.base(i);
+                let hits = rule.hits_where(
+                    &text.subject,
+                    &text.body,
+                    |p| in_subject.may(base, p),
+                    |p| in_body.may(base, p),
+                );
+                (rule, hits)
+            })
             .filter(|(_, hits)| hits.fired())
             .collect()
     }

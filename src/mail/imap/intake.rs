@@ -4,17 +4,16 @@
 //! backfill, the catch-up after a reconnection, and each IDLE wake-up.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, Utc};
 use futures::TryStreamExt;
 use sha2::{Digest, Sha256};
 
 use super::{ImapError, ImapSettings, Session};
-use crate::inquiry::{Channel, Message};
+use crate::inquiry::{Channel, Kind, Message};
 use crate::mail::{parse, Limits};
-use crate::pipeline::{Incoming, Intake as Taken, Pipeline, Route};
-use crate::store::{parse_reference, FollowUp, InquiryId, MailCursor};
+use crate::pipeline::{Incoming, Intake as Taken, MailIntake, Pipeline, Route};
+use crate::store::MailCursor;
 
 /// How intake behaves (from `[mail]` in the config).
 #[derive(Debug, Clone)]
@@ -239,31 +238,6 @@ impl Intake {
             report.duplicates += 1;
             return Ok(());
         }
-        // An automatic reply in the thread (out-of-office to our acknowledgement) reopens nothing.
-        if let Some(id) = self.thread_of(&message).await? {
-            if !self.pipeline.knowledge.faq.classify(&message).automatic {
-                let attached = store
-                    .attach_followup(&FollowUp {
-                        inquiry: id,
-                        source_key: &key,
-                        received_at,
-                        message_id: message.message_id.as_deref(),
-                        from_email: message.from.as_ref().map(|a| a.email.as_str()),
-                        subject: &message.subject,
-                        body: &message.body,
-                    })
-                    .await?;
-                if attached {
-                    store
-                        .reopen(id, received_at, serde_json::json!({ "source": key }))
-                        .await?;
-                    report.followups += 1;
-                } else {
-                    report.duplicates += 1;
-                }
-                return Ok(());
-            }
-        }
         let history = received_at < cutoff;
         let incoming = Incoming {
             channel: Channel::Mail,
@@ -273,56 +247,34 @@ impl Intake {
             message,
             history,
         };
-        match self.pipeline.ingest(&incoming, now).await? {
-            Taken::Created { .. } => {
+        match self.pipeline.ingest_mail(&incoming, now).await? {
+            MailIntake::Inquiry(Taken::Created {
+                automatic, kind, ..
+            }) => {
                 report.created += 1;
                 report.history += usize::from(history);
-                self.sort(session, m.uid, &incoming.message).await;
+                self.sort(session, m.uid, automatic, kind).await;
             }
-            Taken::Duplicate { .. } => report.duplicates += 1,
+            MailIntake::Inquiry(Taken::Duplicate { .. })
+            | MailIntake::FollowUp {
+                attached: false, ..
+            } => report.duplicates += 1,
+            MailIntake::FollowUp { attached: true, .. } => report.followups += 1,
         }
         Ok(())
     }
 
-    /// The inquiry a mail continues: a Message-ID we sent or took in among In-Reply-To and
-    /// References, else a `[VSGP-YYYY-NNNNNN]` reference in the subject.
-    async fn thread_of(&self, message: &Message) -> Result<Option<InquiryId>, ImapError> {
-        let store = &self.pipeline.store;
-        for id in message
-            .in_reply_to
-            .iter()
-            .chain(message.references.iter().rev())
-        {
-            for candidate in [id.clone(), format!("<{}>", id.trim_matches(['<', '>']))] {
-                if let Some(found) = store.inquiry_by_message_id(&candidate).await? {
-                    return Ok(Some(found));
-                }
-            }
-        }
-        static REF: OnceLock<Option<regex::Regex>> = OnceLock::new();
-        let re = REF.get_or_init(|| regex::Regex::new(r"\[([A-Za-z]+-\d{4}-\d{6,})\]").ok());
-        if let Some(caps) = re.as_ref().and_then(|re| re.captures(&message.subject)) {
-            if let Some(id) = caps.get(1).and_then(|m| parse_reference(m.as_str())) {
-                if store.inquiry_exists(id).await? {
-                    return Ok(Some(id));
-                }
-            }
-        }
-        Ok(None)
-    }
-
     /// Optional server-side sorting: a keyword per kind, and/or a MOVE to the kind's folder.
     /// Failures are logged, never fatal (the inquiry is recorded already).
-    async fn sort(&self, session: &mut Session, uid: u32, message: &Message) {
+    async fn sort(&self, session: &mut Session, uid: u32, automatic: bool, kind: Kind) {
         let o = &self.options;
         if !o.sort_keywords && o.sort_folders.is_empty() {
             return;
         }
-        let c = self.pipeline.knowledge.faq.classify(message);
-        let kind = if c.automatic {
+        let kind = if automatic {
             "automatic"
         } else {
-            c.kind.as_str()
+            kind.as_str()
         };
         if o.sort_keywords {
             let flags = format!("+FLAGS (guichet-{kind})");

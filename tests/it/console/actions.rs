@@ -257,7 +257,7 @@ async fn a_manual_letter_uses_the_stamped_date_and_flows_through_the_pipeline() 
         .next()
         .and_then(|s| s.parse().ok())
         .expect("id");
-    let id = guichet::store::InquiryId(id);
+    let id = guichet::inquiry::InquiryId(id);
     let summary = app.store.summary(id).await.expect("summary");
     assert_eq!(summary.channel.as_str(), "courrier");
     assert_eq!(

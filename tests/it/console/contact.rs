@@ -52,7 +52,7 @@ async fn a_submission_creates_an_acknowledged_formulaire_inquiry() {
     assert!(r.body.contains("Votre demande a bien été envoyée"));
     let start = r.body.find("id=\"reference\">").expect("reference") + 15;
     let reference = &r.body[start..start + r.body[start..].find('<').expect("end")];
-    let id = guichet::store::parse_reference(reference).expect("reference parses");
+    let id = guichet::inquiry::parse_reference(reference).expect("reference parses");
     let summary = app.store.summary(id).await.expect("summary");
     assert_eq!(summary.channel.as_str(), "formulaire");
     let jobs = app.store.jobs_of(id).await.expect("jobs");

@@ -6,7 +6,8 @@ mod contact;
 mod ops;
 mod search;
 
-use guichet::store::{InquiryId, Store};
+use guichet::inquiry::InquiryId;
+use guichet::store::Store;
 
 /// The payload of the inquiry's reply job (claimed from the outbox).
 pub async fn reply_payload(store: &Store, id: InquiryId) -> Option<serde_json::Value> {

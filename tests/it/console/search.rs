@@ -1,7 +1,8 @@
 //! The console's store queries on both engines: search, queue order, ping and counts.
 
+use guichet::inquiry::Status;
 use guichet::inquiry::{Channel, Kind, Topic};
-use guichet::store::{SearchQuery, Status};
+use guichet::store::SearchQuery;
 
 use crate::ledger::support::{classification, on_both_backends, paris, record, TestDb};
 
@@ -48,7 +49,7 @@ async fn search_queue_ping_and_counts(db: &TestDb) {
     assert!(wildcard.is_empty(), "`%` is a character, not a wildcard");
     let queue = s
         .search(&SearchQuery {
-            statuses: vec!["received".into(), "drafted".into()],
+            statuses: vec![Status::Received, Status::Drafted],
             by_deadline: true,
             ..SearchQuery::default()
         })
@@ -60,7 +61,7 @@ async fn search_queue_ping_and_counts(db: &TestDb) {
             from: Some(paris(2026, 3, 5, 0, 0)),
             to: Some(paris(2026, 3, 31, 0, 0)),
             facility: Some("piscine-pajeaud".into()),
-            kind: Some("piscine".into()),
+            kind: Some(Kind::Piscine),
             ..SearchQuery::default()
         })
         .await

@@ -1,7 +1,7 @@
 //! The agents' buttons through the fake gateway: approve, refuse a non-agent, edit in a modal,
 //! reassign, reject, markers, two agents at once.
 
-use guichet::store::{EventType, InquiryId, Status};
+use guichet::inquiry::{EventType, InquiryId, Status};
 use serde_json::{json, Value};
 
 use super::fake::Request;

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use guichet::discord::{build_http, DiscordTransport, Settings};
+use guichet::inquiry::InquiryId;
 use guichet::pipeline::deliver_due;
-use guichet::store::{InquiryId, JobKind, NewJob, Store};
+use guichet::store::{JobKind, NewJob, Store};
 use serde_json::json;
 
 use super::fake::Fake;

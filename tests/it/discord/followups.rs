@@ -1,7 +1,7 @@
 //! Citizens' edits and deletions on both databases: kept beside the original, gone with the
 //! personal data at purge time.
 
-use guichet::inquiry::{Channel, Kind, Topic};
+use guichet::inquiry::{Channel, FollowUp, FollowUpKind, Kind, Topic};
 
 use crate::ledger::support::{classification, on_both_backends, paris, record, TestDb};
 
@@ -18,12 +18,14 @@ async fn followups_are_kept_beside_the_original_and_purged(db: &TestDb) {
     );
     assert_eq!(s.inquiry_by_source("discord:99").await.unwrap(), None);
     for id in [old.id, recent.id] {
-        s.record_followup(id, "edited", Some("nouveau texte"), paris(2026, 6, 3, 9, 0))
-            .await
-            .unwrap();
-        s.record_followup(id, "deleted", None, paris(2026, 6, 3, 10, 0))
-            .await
-            .unwrap();
+        let edit = FollowUp::chat(
+            FollowUpKind::Edited,
+            Some("nouveau texte"),
+            paris(2026, 6, 3, 9, 0),
+        );
+        s.record_followup(id, &edit).await.unwrap();
+        let deletion = FollowUp::chat(FollowUpKind::Deleted, None, paris(2026, 6, 3, 10, 0));
+        s.record_followup(id, &deletion).await.unwrap();
     }
     let kept = s.followups(recent.id).await.unwrap();
     assert_eq!(

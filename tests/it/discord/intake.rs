@@ -4,8 +4,8 @@
 
 use chrono::Utc;
 use guichet::inquiry::{Channel, Message};
+use guichet::inquiry::{EventType, Status};
 use guichet::pipeline::{Incoming, Route};
-use guichet::store::{EventType, Status};
 use serde_json::json;
 
 use super::fake::{message, user, GUILD};
@@ -41,7 +41,11 @@ async fn a_public_message_is_recorded_acknowledged_in_a_thread_and_posted_to_its
         .unwrap();
     let text = ack.body["content"].as_str().unwrap();
     assert!(text.contains(&summary.reference), "{text}");
-    assert!(text.contains("jour(s) ouvré(s)"), "{text}");
+    // From the `fr/acknowledgement-chat` template, with the agreement computed.
+    assert!(
+        text.contains(" jour ouvré,") || text.contains(" jours ouvrés,"),
+        "{text}"
+    );
     assert_eq!(ack.body["allowed_mentions"]["parse"], json!([]));
 
     // The post: in the pool agents' channel, buttons, nothing that can mention or format.

@@ -12,8 +12,9 @@ use std::time::Duration;
 
 use guichet::config::{Config, DiscordConfig, Secret};
 use guichet::discord::Settings;
+use guichet::inquiry::InquiryId;
 use guichet::pipeline::{Knowledge, Pipeline};
-use guichet::store::{InquiryId, Store};
+use guichet::store::Store;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 

@@ -5,8 +5,9 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use guichet::discord::commands::indicator_table;
 use guichet::discord::reminders::reminders;
 use guichet::discord::Settings;
+use guichet::indicators::{OverdueItem, ReportQuery};
+use guichet::inquiry::InquiryId;
 use guichet::inquiry::{Channel, Kind, Topic};
-use guichet::store::{InquiryId, OverdueItem, ReportQuery};
 use serde_json::json;
 
 use super::*;

@@ -7,7 +7,7 @@ use chrono::Duration;
 use guichet::config::Config;
 use guichet::inquiry::{Address, Channel, Message};
 use guichet::pipeline::{deliver_due, FileTransport, Incoming, Intake, Knowledge, Pipeline, Route};
-use guichet::store::{Outcome, Status};
+use guichet::inquiry::{Actor, Outcome, Status};
 
 use crate::ledger::support::{on_both_backends, paris, TestDb};
 
@@ -22,6 +22,12 @@ fn press_mail() -> Message {
         message_id: Some("<press-1@journal.example>".into()),
         content_type: "text/plain".into(),
         ..Message::default()
+    }
+}
+
+fn nadia() -> Actor {
+    Actor::Web {
+        account: "nadia".into(),
     }
 }
 
@@ -75,7 +81,7 @@ async fn a_sent_holding_reply_leaves_the_inquiry_open_in_the_report(db: &TestDb)
         .expect("holding flag"));
 
     assert_eq!(
-        p.approve(id, "agent:nadia", None, at)
+        p.approve(id, &nadia(), None, at)
             .await
             .expect("approve"),
         Outcome::Done
@@ -101,7 +107,7 @@ async fn a_sent_holding_reply_leaves_the_inquiry_open_in_the_report(db: &TestDb)
     // The real answer, written by the agent, is counted.
     let real = "Bonjour Monsieur Rey,\n\nLe vice-président chargé des sports vous recevra mardi à 14 h.\n\nBien cordialement,";
     assert_eq!(
-        p.approve(id, "agent:nadia", Some(real), at + Duration::hours(2))
+        p.approve(id, &nadia(), Some(real), at + Duration::hours(2))
             .await
             .expect("approve the answer"),
         Outcome::Done

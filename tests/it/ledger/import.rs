@@ -1,6 +1,8 @@
 //! Importing history: idempotent by id, timestamps as events, bad files write nothing.
 
-use guichet::store::{parse_import_csv, EventType, GroupBy, InquiryId};
+use guichet::indicators::GroupBy;
+use guichet::inquiry::{EventType, InquiryId};
+use guichet::store::parse_import_csv;
 
 use super::report::query;
 use super::support::{on_both_backends, TestDb};

@@ -1,8 +1,10 @@
 //! RGPD purge: personal data goes, indicators stay identical.
 
 use chrono::Duration;
+use guichet::indicators::GroupBy;
+use guichet::inquiry::DraftText;
 use guichet::inquiry::{Channel, Kind, Topic};
-use guichet::store::{parse_retention, DraftText, GroupBy};
+use guichet::store::parse_retention;
 use sqlx::Row;
 
 use super::report::{dataset, query};

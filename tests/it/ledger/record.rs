@@ -1,7 +1,8 @@
 //! Recording inquiries and events: idempotence, append-only log, reclassification, migrations.
 
 use guichet::inquiry::{Channel, Kind, Topic};
-use guichet::store::{DraftText, EventType, Store};
+use guichet::inquiry::{DraftText, EventType};
+use guichet::store::Store;
 use serde_json::json;
 
 use super::support::{classification, on_both_backends, paris, record, TestDb};
@@ -103,7 +104,7 @@ async fn events_are_append_only(db: &TestDb) {
     assert_eq!(s.events(r.id).await.expect("events").len(), 3);
     let missing = s
         .append_event(
-            guichet::store::InquiryId(999_999),
+            guichet::inquiry::InquiryId(999_999),
             EventType::Sent,
             "x",
             paris(2026, 3, 3, 9, 0),

@@ -1,8 +1,10 @@
 //! Report numbers on a small hand-computed dataset.
 
 use chrono::NaiveDate;
+use guichet::indicators::{GroupBy, ReportQuery, ReportRow};
+use guichet::inquiry::EventType;
 use guichet::inquiry::{Channel, Kind, Topic};
-use guichet::store::{EventType, GroupBy, ReportQuery, ReportRow, Store};
+use guichet::store::Store;
 use serde_json::json;
 
 use super::support::{classification, on_both_backends, paris, record, TestDb};
@@ -30,7 +32,7 @@ pub fn query(by: &[GroupBy], today: &str) -> ReportQuery {
 
 async fn event(
     s: &Store,
-    id: guichet::store::InquiryId,
+    id: guichet::inquiry::InquiryId,
     e: EventType,
     actor: &str,
     at: chrono::DateTime<chrono::Utc>,

@@ -266,7 +266,7 @@ async fn check_follow_up_in_the_thread_reopens_its_inquiry(postgres: bool) {
     let channel = g.channel().await;
     assert_eq!(sync_once(&channel).await.unwrap().intake.created, 1);
     let store = &channel.intake.pipeline.store;
-    let jobs = store.jobs_of(guichet::store::InquiryId(1)).await.unwrap();
+    let jobs = store.jobs_of(guichet::inquiry::InquiryId(1)).await.unwrap();
     let ack_id = jobs[0].2.clone();
     // The citizen answers our acknowledgement, then writes again citing the reference only.
     let reply = mail(
@@ -278,7 +278,7 @@ async fn check_follow_up_in_the_thread_reopens_its_inquiry(postgres: bool) {
     );
     append(&mut s, "INBOX", &reply, None).await;
     let reference = store
-        .summary(guichet::store::InquiryId(1))
+        .summary(guichet::inquiry::InquiryId(1))
         .await
         .unwrap()
         .reference;
@@ -294,12 +294,12 @@ async fn check_follow_up_in_the_thread_reopens_its_inquiry(postgres: bool) {
     assert_eq!((r.intake.followups, r.intake.created), (2, 0), "{r:?}");
     assert_eq!(store.count_sources("imap:").await.unwrap(), 1);
     let followups = store
-        .mail_followups(guichet::store::InquiryId(1))
+        .mail_followups(guichet::inquiry::InquiryId(1))
         .await
         .unwrap();
     assert_eq!(followups.len(), 2);
     assert!(followups[0].1.as_deref().unwrap_or("").contains("mon fils"));
-    let events = store.events(guichet::store::InquiryId(1)).await.unwrap();
+    let events = store.events(guichet::inquiry::InquiryId(1)).await.unwrap();
     assert_eq!(
         events
             .iter()
@@ -320,7 +320,7 @@ async fn check_follow_up_in_the_thread_reopens_its_inquiry(postgres: bool) {
     assert_eq!((r.intake.followups, r.intake.created), (0, 1), "{r:?}");
     assert_eq!(
         store
-            .mail_followups(guichet::store::InquiryId(1))
+            .mail_followups(guichet::inquiry::InquiryId(1))
             .await
             .unwrap()
             .len(),
@@ -332,7 +332,7 @@ async fn check_follow_up_in_the_thread_reopens_its_inquiry(postgres: bool) {
         .await
         .unwrap();
     let purged = store
-        .mail_followups(guichet::store::InquiryId(1))
+        .mail_followups(guichet::inquiry::InquiryId(1))
         .await
         .unwrap();
     assert_eq!(purged.len(), 2);

@@ -34,7 +34,7 @@ async fn a_30_mb_mail_is_flagged_too_large_and_not_loaded_whole() {
         .intake
         .pipeline
         .store
-        .message(guichet::store::InquiryId(1))
+        .message(guichet::inquiry::InquiryId(1))
         .await
         .unwrap()
         .unwrap();
@@ -43,12 +43,12 @@ async fn a_30_mb_mail_is_flagged_too_large_and_not_loaded_whole() {
         .intake
         .pipeline
         .store
-        .events(guichet::store::InquiryId(1))
+        .events(guichet::inquiry::InquiryId(1))
         .await
         .unwrap();
     let received = events
         .iter()
-        .find(|e| e.event == guichet::store::EventType::Received)
+        .find(|e| e.event == guichet::inquiry::EventType::Received)
         .expect("received event");
     assert_eq!(
         received.detail["too_large"],

@@ -3,9 +3,9 @@
 //! `\Answered`), and the SMTP receiver down then up.
 
 use chrono::{Duration, Utc};
+use guichet::inquiry::InquiryId;
 use guichet::pipeline::deliver_due;
 use guichet::service::sync_once;
-use guichet::store::InquiryId;
 
 use super::support::{append, mail, messages, Guichet, MailServers, CITIZEN, SHARED};
 
@@ -151,13 +151,13 @@ async fn an_approved_reply_is_received_once_threaded_with_a_copy_in_sent_and_the
     let decision = pipeline
         .approve(
             InquiryId(1),
-            "agent-test",
+            &"agent-test".into(),
             Some("Bonjour,\n\nLes tarifs sont en ligne.\n\nCordialement"),
             Utc::now(),
         )
         .await
         .expect("approve");
-    assert_eq!(decision, guichet::store::Outcome::Done);
+    assert_eq!(decision, guichet::inquiry::Outcome::Done);
     let r = sync_once(&channel).await.unwrap();
     assert_eq!(r.delivered.sent, 1, "{r:?}");
     sync_once(&channel).await.unwrap();

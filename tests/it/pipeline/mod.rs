@@ -6,12 +6,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use chrono::{DateTime, Duration, Utc};
 use guichet::config::Config;
 use guichet::inquiry::{Address, Channel, Kind, Message};
+use guichet::inquiry::{EventType, InquiryId, Outcome, RejectReason, Status};
 use guichet::pipeline::{
     deliver_due, DeliveryError, Incoming, Intake, Knowledge, Pipeline, Route, Transport,
 };
-use guichet::store::{EventType, InquiryId, Job, NewInquiry, Outcome, Status};
+use guichet::store::{Job, NewInquiry};
 
 use crate::ledger::support::{on_both_backends, paris, TestDb};
+
+mod restore;
 
 fn pipeline(db: &TestDb) -> Pipeline {
     let mut config = Config::default();
@@ -218,7 +221,7 @@ async fn markers_block_approval_until_an_agent_fills_them(db: &TestDb) {
     )
     .await;
     let err = p
-        .approve(id, "agent:1", None, at)
+        .approve(id, &"agent:1".into(), None, at)
         .await
         .expect_err("markers left");
     assert!(err.to_string().contains("horaires d'ouverture"), "{err}");
@@ -228,7 +231,7 @@ async fn markers_block_approval_until_an_agent_fills_them(db: &TestDb) {
     );
     let filled = "Bonjour,\n\nLa piscine ouvre à 9 h.\n\nCordialement";
     assert_eq!(
-        p.approve(id, "agent:1", Some(filled), at)
+        p.approve(id, &"agent:1".into(), Some(filled), at)
             .await
             .expect("approve"),
         Outcome::Done
@@ -257,9 +260,10 @@ async fn the_first_agent_wins_and_the_second_is_told_who(db: &TestDb) {
         ),
     )
     .await;
+    let (agent_a, agent_b) = ("agent:a".into(), "agent:b".into());
     let (a, b) = tokio::join!(
-        p.approve(id, "agent:a", None, at),
-        p.approve(id, "agent:b", None, at)
+        p.approve(id, &agent_a, None, at),
+        p.approve(id, &agent_b, None, at)
     );
     let outcomes = [a.expect("a"), b.expect("b")];
     let done = outcomes.iter().filter(|o| **o == Outcome::Done).count();
@@ -285,7 +289,9 @@ async fn the_first_agent_wins_and_the_second_is_told_who(db: &TestDb) {
     );
     // A reject after the approval is refused too.
     assert!(matches!(
-        p.reject(id, "agent:c", "spam", at).await.expect("reject"),
+        p.reject(id, &"agent:c".into(), RejectReason::Spam, at)
+            .await
+            .expect("reject"),
         Outcome::AlreadyDecided(_)
     ));
 }
@@ -339,7 +345,7 @@ async fn the_outbox_retries_and_never_sends_twice(db: &TestDb) {
         1
     );
     // Approve and send the reply: the inquiry ends `sent`, with one `sent` event.
-    p.approve(id, "agent:1", None, at + Duration::hours(3))
+    p.approve(id, &"agent:1".into(), None, at + Duration::hours(3))
         .await
         .expect("approve");
     deliver_due(&db.store, &transport, at + Duration::hours(3))
@@ -379,7 +385,13 @@ async fn reassigning_drafts_again_for_the_new_facility(db: &TestDb) {
     .await;
     let facility = guichet::inquiry::FacilityId::parse("piscine-bagneux").expect("id");
     assert!(p
-        .reassign(id, "agent:1", Kind::Piscine, Some(facility.clone()), at)
+        .reassign(
+            id,
+            &"agent:1".into(),
+            Kind::Piscine,
+            Some(facility.clone()),
+            at
+        )
         .await
         .expect("reassign"));
     let summary = db.store.summary(id).await.expect("summary");

@@ -44,7 +44,7 @@ async fn the_indicators_page_draws_three_charts_with_their_tables() {
         .body
         .contains("<caption>Volume par canal (tableau)</caption>"));
     // The total row is `guichet report`'s: same figures, same order.
-    let query = guichet::store::ReportQuery {
+    let query = guichet::indicators::ReportQuery {
         from: None,
         to: None,
         by: vec![],

@@ -1,8 +1,9 @@
 //! Survey answers in the ledger, on SQLite and PostgreSQL: first answer wins, aggregates per
 //! facility and month, purge clears the comment and keeps the rating.
 
+use guichet::indicators::ReportFilter;
 use guichet::inquiry::{Channel, Kind, Topic};
-use guichet::store::{ReportFilter, SurveyOutcome};
+use guichet::store::SurveyOutcome;
 
 use crate::ledger::support::{classification, on_both_backends, paris, record, TestDb};
 
@@ -30,7 +31,7 @@ async fn survey_answers_aggregate_and_purge(db: &TestDb) {
         .expect("answer");
     assert_eq!(again, SurveyOutcome::AlreadyAnswered);
     assert!(store
-        .record_survey_answer(guichet::store::InquiryId(999_999), 3, None, now)
+        .record_survey_answer(guichet::inquiry::InquiryId(999_999), 3, None, now)
         .await
         .is_err());
     let rows = store
@@ -43,7 +44,7 @@ async fn survey_answers_aggregate_and_purge(db: &TestDb) {
     assert_eq!(rows[0].average(), Some(3.5));
     assert_eq!(rows[1].average(), Some(4.0));
     let chat_only = ReportFilter {
-        channel: Some("chat".into()),
+        channel: Some(guichet::inquiry::Channel::Chat),
         ..ReportFilter::default()
     };
     let rows = store

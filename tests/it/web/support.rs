@@ -10,9 +10,10 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, Request, Response, StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use guichet::config::{Config, WebUser};
+use guichet::inquiry::InquiryId;
 use guichet::inquiry::{Address, Channel, Message};
 use guichet::pipeline::{deliver_due, FileTransport, Incoming, Intake, Knowledge, Pipeline, Route};
-use guichet::store::{InquiryId, Store};
+use guichet::store::Store;
 use guichet::web::{app, hash_password, WebState};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -127,7 +128,7 @@ impl TestApp {
                 pipeline
                     .approve(
                         id,
-                        "agent-test",
+                        &"agent-test".into(),
                         Some("Réponse de test sans marqueur."),
                         when,
                     )

@@ -34,7 +34,13 @@ async fn a_reassigned_inquiry_is_drafted_again_with_its_survey_link() {
     let pipeline = Pipeline::new(app.store.clone(), knowledge);
     let id = app.seeded[2];
     let moved = pipeline
-        .reassign(id, "agent-test", Kind::Theatre, None, chrono::Utc::now())
+        .reassign(
+            id,
+            &"agent-test".into(),
+            Kind::Theatre,
+            None,
+            chrono::Utc::now(),
+        )
         .await
         .expect("reassign");
     assert!(moved);

@@ -4,9 +4,14 @@
 //! (in working days) into rates and nearest-rank percentiles. Automatic and rejected inquiries
 //! are counted apart and never enter a denominator.
 
+mod query;
+pub mod render;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+
+pub use query::{GroupBy, OverdueItem, ReportFilter, ReportQuery, ReportRow};
 
 /// Counts for one group, as the database produces them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,31 +1,36 @@
-//! Text output of the ledger commands: aligned tables (French labels), CSV and JSON.
+//! The report and the overdue list as people and programs read them: aligned tables (French
+//! labels), CSV and JSON. One presentation for the command line, the dashboard's downloads and the
+//! published open data. Pure.
 
 use serde_json::{json, Map, Value};
 
-use crate::indicators::Indicators;
-use crate::store::{GroupBy, OverdueItem, ReportRow};
+use super::{GroupBy, Indicators, OverdueItem, ReportRow};
 
 /// Output format of `report` and `overdue`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Table,
     Csv,
     Json,
 }
 
-impl Format {
-    pub fn parse(s: &str) -> anyhow::Result<Format> {
-        match s {
-            "table" => Ok(Format::Table),
-            "csv" => Ok(Format::Csv),
-            "json" => Ok(Format::Json),
-            other => anyhow::bail!("unknown format `{other}` (expected table, csv or json)"),
-        }
+/// French number formatting: one decimal at most, comma separator.
+pub fn number(value: f64) -> String {
+    if (value - value.round()).abs() < 1e-9 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}").replace('.', ",")
     }
 }
 
+/// The indicator cells of one row as agents read them (French numbers, `–` when undefined): the
+/// command line's table and the dashboard's tables alike.
+pub fn french_cells(i: &Indicators) -> [String; 11] {
+    values(i, true)
+}
+
 /// Indicator columns after the group columns, in CSV order, with their table labels.
-const COLUMNS: [(&str, &str); 11] = [
+pub const COLUMNS: [(&str, &str); 11] = [
     ("received", "reçues"),
     ("answered", "répondues"),
     ("within_engagement", "dans le délai"),
@@ -41,7 +46,7 @@ const COLUMNS: [(&str, &str); 11] = [
 
 fn values(i: &Indicators, french: bool) -> [String; 11] {
     let pct = |p: Option<f64>| match p {
-        Some(p) if french => format!("{} %", format!("{p:.1}").replace('.', ",")),
+        Some(p) if french => format!("{} %", number(p)),
         Some(p) => format!("{p:.1}"),
         None if french => "–".to_string(),
         None => String::new(),
@@ -66,7 +71,8 @@ fn values(i: &Indicators, french: bool) -> [String; 11] {
     ]
 }
 
-fn csv_field(s: &str) -> String {
+/// One CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+pub fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -74,7 +80,8 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
+/// One CSV line, newline included: the one CSV writer of reports, downloads and open data.
+pub fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
     let mut line = fields
         .into_iter()
         .map(|f| csv_field(&f))

@@ -33,22 +33,7 @@ pub fn to_text(html: &str) -> String {
     let text = block.replace_all(&text, "\n");
     let text = tag.replace_all(&text, "");
     let text = decode_entities(&text);
-    let lines: Vec<&str> = text.lines().map(str::trim).collect();
-    let mut out = String::new();
-    let mut blank = 0;
-    for line in lines {
-        if line.is_empty() {
-            blank += 1;
-            if blank > 1 {
-                continue;
-            }
-        } else {
-            blank = 0;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.trim().to_string()
+    super::collapse_blank_lines(text.lines().map(str::trim))
 }
 
 fn decode_entities(text: &str) -> String {
