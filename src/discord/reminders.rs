@@ -23,7 +23,10 @@ pub fn soft_automatic_reminder(
     }
     let n = items.len();
     let (mails, sorted) = if n == 1 {
-        ("courriel classé automatique", "Restaurez-le si une personne l'a écrit")
+        (
+            "courriel classé automatique",
+            "Restaurez-le si une personne l'a écrit",
+        )
     } else {
         (
             "courriels classés automatiques",

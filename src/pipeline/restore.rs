@@ -54,7 +54,9 @@ impl Pipeline {
         {
             return Ok(Outcome::AlreadyDecided(self.store.standing(id).await?));
         }
-        self.store.record_restored(id, &c, &agent.key(), now).await?;
+        self.store
+            .record_restored(id, &c, &agent.key(), now)
+            .await?;
         let route: Route = self
             .store
             .route(id)

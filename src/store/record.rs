@@ -283,10 +283,12 @@ impl Store {
         let events = self.events(id).await?;
         for e in events.iter().rev() {
             if matches!(e.event, EventType::Drafted | EventType::Edited) {
-                let detail: crate::inquiry::DraftedDetail = serde_json::from_value(e.detail.clone())
-                    .map_err(|err| StoreError::Corrupt {
-                        inquiry: id,
-                        message: format!("{} event detail: {err}", e.event),
+                let detail: crate::inquiry::DraftedDetail =
+                    serde_json::from_value(e.detail.clone()).map_err(|err| {
+                        StoreError::Corrupt {
+                            inquiry: id,
+                            message: format!("{} event detail: {err}", e.event),
+                        }
                     })?;
                 if detail.version == version {
                     return Ok(detail.holding);

@@ -5,9 +5,9 @@ use std::process::Command;
 
 use chrono::Duration;
 use guichet::config::Config;
+use guichet::inquiry::{Actor, Outcome, Status};
 use guichet::inquiry::{Address, Channel, Message};
 use guichet::pipeline::{deliver_due, FileTransport, Incoming, Intake, Knowledge, Pipeline, Route};
-use guichet::inquiry::{Actor, Outcome, Status};
 
 use crate::ledger::support::{on_both_backends, paris, TestDb};
 
@@ -81,9 +81,7 @@ async fn a_sent_holding_reply_leaves_the_inquiry_open_in_the_report(db: &TestDb)
         .expect("holding flag"));
 
     assert_eq!(
-        p.approve(id, &nadia(), None, at)
-            .await
-            .expect("approve"),
+        p.approve(id, &nadia(), None, at).await.expect("approve"),
         Outcome::Done
     );
     let dir = tempfile::tempdir().expect("temp dir");

@@ -1,8 +1,8 @@
 //! Mail taken for automatic on soft evidence only: listed for agents, restored in one action,
 //! then acknowledged and drafted with its original receipt time.
 
-use guichet::pipeline::deliver_due;
 use guichet::inquiry::{Actor, Outcome, Status};
+use guichet::pipeline::deliver_due;
 
 use super::{created, incoming, kinds_of_jobs, mail, pipeline, Recorder};
 use crate::ledger::support::{on_both_backends, paris, TestDb};
