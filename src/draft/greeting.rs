@@ -214,9 +214,8 @@ fn name_of(words: &[&str]) -> Option<String> {
     {
         return None;
     }
-    let particles = [
-        "de", "du", "des", "la", "le", "van", "von", "di", "da", "d'",
-    ];
+    // "de La Roche", "Le Gall": only these particles are written in lowercase.
+    let particles = ["de", "du", "des", "van", "von", "di", "da", "d'"];
     let out: Vec<String> = words
         .iter()
         .enumerate()
