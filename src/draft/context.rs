@@ -153,16 +153,23 @@ fn generic_place(kind: Kind, lang: Lang) -> Value {
             "à l'équipement",
             "équipement",
         ),
-        (Kind::Piscine, Lang::En) => ("the pool", "the pool", "the pool", "pool"),
+        (Kind::Piscine, Lang::En) => ("the pool", "the pool", "the pool", "the pool"),
         (Kind::Conservatoire, Lang::En) => (
             "the music school",
             "the music school",
             "the music school",
-            "music school",
+            "the music school",
         ),
-        (Kind::Mediatheque, Lang::En) => ("the library", "the library", "the library", "library"),
-        (Kind::Theatre, Lang::En) => ("the theatre", "the theatre", "the theatre", "theatre"),
-        (_, Lang::En) => ("the facility", "the facility", "the facility", "facility"),
+        (Kind::Mediatheque, Lang::En) => {
+            ("the library", "the library", "the library", "the library")
+        }
+        (Kind::Theatre, Lang::En) => ("the theatre", "the theatre", "the theatre", "the theatre"),
+        (_, Lang::En) => (
+            "the facility",
+            "the facility",
+            "the facility",
+            "the facility",
+        ),
     };
     json!({ "le": le, "du": du, "au": au, "name": name, "id": null, "commune": "",
             "address": "", "phone": "", "email": "", "web": "", "hours": "", "prices": "",
