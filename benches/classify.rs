@@ -82,6 +82,7 @@ fn main() {
                     channel: Channel::Mail,
                     reference: Some("VSGP-2026-000001"),
                     engagement_days: 5,
+                    today: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).expect("valid date"),
                 };
                 black_box(drafter.reply(&faq, &input).ok());
             }

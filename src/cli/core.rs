@@ -134,9 +134,10 @@ pub fn faq_test(config: &Config) -> anyhow::Result<ExitCode> {
         println!("FAIL {failure}");
     }
     println!(
-        "{} rules, {} examples, {} failures",
+        "{} rules, {} answer entries, {} examples, {} failures",
         faq.rules.len(),
-        examples,
+        faq.answers.len(),
+        examples + faq.answers.example_count(),
         failures.len()
     );
     Ok(if failures.is_empty() {
@@ -175,7 +176,7 @@ fn channel_of(chat: bool) -> Channel {
     }
 }
 
-pub fn draft(config: &Config, chat: bool, file: &Path) -> anyhow::Result<ExitCode> {
+pub fn draft(config: &Config, chat: bool, explain: bool, file: &Path) -> anyhow::Result<ExitCode> {
     let Some((kit, message, c)) =
         classified(config, chat, file, "aucune réponse ne sera proposée")?
     else {
@@ -188,10 +189,35 @@ pub fn draft(config: &Config, chat: bool, file: &Path) -> anyhow::Result<ExitCod
         channel,
         reference: None,
         engagement_days: kit.engagements.answer_days(channel, c.kind, c.topic),
+        today: crate::calendar::paris_date(chrono::Utc::now()),
     };
     let draft = kit.drafter.reply(&kit.faq, &input)?;
-    println!("Objet : {}\n", draft.subject);
-    print!("{}", if chat { &draft.markdown } else { &draft.text });
+    if !chat {
+        println!("Objet : {}\n", draft.subject);
+    }
+    println!(
+        "{}",
+        if chat { &draft.markdown } else { &draft.text }.trim_end()
+    );
+    if explain {
+        println!("\n--- Note pour l'agent (jamais envoyée) ---");
+        println!(
+            "classement : {} / {} / {} ({})",
+            c.kind,
+            c.facility
+                .as_ref()
+                .map(|f| f.as_str())
+                .unwrap_or("équipement non déterminé"),
+            c.topic,
+            c.lang
+        );
+        if draft.holding {
+            println!("réponse d'attente : la demande reste ouverte dans les indicateurs");
+        }
+        for line in &draft.note {
+            println!("- {line}");
+        }
+    }
     if !draft.markers.is_empty() {
         eprintln!(
             "\n{} marqueur(s) à compléter avant approbation : {}",

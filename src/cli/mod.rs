@@ -61,6 +61,10 @@ pub enum Command {
     Draft {
         #[arg(long)]
         chat: bool,
+        /// Also print the note for the agent: which entry answered which sentence, assumptions,
+        /// catalogue notes.
+        #[arg(long)]
+        explain: bool,
         file: PathBuf,
     },
     /// Print the acknowledgement of receipt that would be sent for a mail.
@@ -146,7 +150,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             explain,
             files,
         } => core::classify(&config, json, chat, explain, &files),
-        Command::Draft { chat, file } => core::draft(&config, chat, &file),
+        Command::Draft {
+            chat,
+            explain,
+            file,
+        } => core::draft(&config, chat, explain, &file),
         Command::Acknowledge { chat, file } => core::acknowledge(&config, chat, &file),
         Command::Check => core::check(&config),
         Command::Faq {

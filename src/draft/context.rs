@@ -26,6 +26,8 @@ pub struct ReplyInput<'a> {
     pub reference: Option<&'a str>,
     /// The answer delay promised for this inquiry, in working days.
     pub engagement_days: u32,
+    /// The day the draft is made (Europe/Paris): temporary notices are included while valid.
+    pub today: NaiveDate,
 }
 
 /// What an acknowledgement of receipt is drafted from.
@@ -42,7 +44,8 @@ pub struct AckInput<'a> {
     pub deadline: NaiveDate,
 }
 
-/// `{{fact facility.hours "les horaires"}}`: the confirmed fact, or a marker naming what is missing.
+/// `{{fact facility.hours "horaires d'ouverture " facility.du}}`: the confirmed fact, or a marker
+/// naming what is missing (the parameters after the fact are joined into the marker's text).
 pub struct FactHelper;
 
 impl HelperDef for FactHelper {
@@ -57,13 +60,12 @@ impl HelperDef for FactHelper {
             .param(0)
             .ok_or(RenderErrorReason::ParamNotFoundForIndex("fact", 0))?
             .value();
-        let what = h
-            .param(1)
-            .and_then(|p| p.value().as_str().map(str::to_string))
-            .ok_or(RenderErrorReason::ParamNotFoundForIndex("fact", 1))?;
+        if h.param(1).is_none() {
+            return Err(RenderErrorReason::ParamNotFoundForIndex("fact", 1).into());
+        }
         let text = value.as_str().map(str::trim).unwrap_or("");
         let out = if text.is_empty() {
-            marker(&what)
+            marker(&joined(h, 1))
         } else {
             text.to_string()
         };
@@ -71,18 +73,41 @@ impl HelperDef for FactHelper {
     }
 }
 
-/// The citizen's display name, cleaned: one line, bounded, no addresses.
-fn citizen_name(message: &Message) -> Value {
-    let name = message
-        .from
-        .as_ref()
-        .and_then(|a| a.name.as_deref())
-        .map(crate::clean::clean_line)
-        .filter(|n| !n.is_empty() && !n.contains('@') && n.chars().count() <= 60);
-    name.map(Value::String).unwrap_or(Value::Null)
+/// `{{marker "horaires d'été " facility.du}}`: always a marker, its parameters joined. For facts
+/// the catalogue has no field for: an agent supplies them.
+pub struct MarkerHelper;
+
+impl HelperDef for MarkerHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, handlebars::RenderError> {
+        if h.param(0).is_none() {
+            return Err(RenderErrorReason::ParamNotFoundForIndex("marker", 0).into());
+        }
+        Ok(ScopedJson::Derived(Value::String(marker(&joined(h, 0)))))
+    }
 }
 
-fn facility_json(f: &Facility) -> Value {
+fn joined(h: &Helper<'_>, from: usize) -> String {
+    h.params()
+        .iter()
+        .skip(from)
+        .map(|p| match p.value() {
+            Value::String(s) => s.clone(),
+            Value::Null => String::new(),
+            other => other.to_string(),
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub(super) fn facility_json(f: &Facility) -> Value {
     let [le, du, au] = with_articles(&f.name, f.article.as_deref());
     let facts = &f.facts;
     let has_contact = ![&facts.address, &facts.phone, &facts.email, &facts.web]
@@ -96,7 +121,6 @@ fn facility_json(f: &Facility) -> Value {
         "au": au,
         "has_contact": has_contact,
         "commune": f.commune,
-        "note": f.note,
         "address": f.facts.address,
         "phone": f.facts.phone,
         "email": f.facts.email,
@@ -104,6 +128,66 @@ fn facility_json(f: &Facility) -> Value {
         "hours": f.facts.hours,
         "prices": f.facts.prices,
     })
+}
+
+/// The place, when no facility is known: "la piscine", "de la piscine", "à la piscine".
+fn generic_place(kind: Kind, lang: Lang) -> Value {
+    let (le, du, au, name) = match (kind, lang) {
+        (Kind::Piscine, Lang::Fr) => ("la piscine", "de la piscine", "à la piscine", "piscine"),
+        (Kind::Conservatoire, Lang::Fr) => (
+            "le conservatoire",
+            "du conservatoire",
+            "au conservatoire",
+            "conservatoire",
+        ),
+        (Kind::Mediatheque, Lang::Fr) => (
+            "la médiathèque",
+            "de la médiathèque",
+            "à la médiathèque",
+            "médiathèque",
+        ),
+        (Kind::Theatre, Lang::Fr) => ("le théâtre", "du théâtre", "au théâtre", "théâtre"),
+        (_, Lang::Fr) => (
+            "l'équipement",
+            "de l'équipement",
+            "à l'équipement",
+            "équipement",
+        ),
+        (Kind::Piscine, Lang::En) => ("the pool", "the pool", "the pool", "the pool"),
+        (Kind::Conservatoire, Lang::En) => (
+            "the music school",
+            "the music school",
+            "the music school",
+            "the music school",
+        ),
+        (Kind::Mediatheque, Lang::En) => {
+            ("the library", "the library", "the library", "the library")
+        }
+        (Kind::Theatre, Lang::En) => ("the theatre", "the theatre", "the theatre", "the theatre"),
+        (_, Lang::En) => (
+            "the facility",
+            "the facility",
+            "the facility",
+            "the facility",
+        ),
+    };
+    json!({ "le": le, "du": du, "au": au, "name": name, "id": null, "commune": "",
+            "address": "", "phone": "", "email": "", "web": "", "hours": "", "prices": "",
+            "has_contact": false, "note": "" })
+}
+
+/// Names of the facilities of each kind: `{{#each by_kind.piscine}}`.
+fn by_kind(faq: &Faq) -> Value {
+    let mut out = serde_json::Map::new();
+    for kind in Kind::ALL {
+        let names: Vec<Value> = faq
+            .catalogue
+            .of_kind(*kind)
+            .map(|f| json!({ "name": f.name, "commune": f.commune }))
+            .collect();
+        out.insert(kind.as_str().to_string(), Value::Array(names));
+    }
+    Value::Object(out)
 }
 
 fn kind_label(kind: Kind, lang: Lang) -> &'static str {
@@ -134,7 +218,7 @@ fn territory_json(t: &Territory) -> Value {
     })
 }
 
-fn common(
+pub(super) fn common(
     faq: &Faq,
     territory: &Territory,
     message: &Message,
@@ -164,11 +248,13 @@ fn common(
         "lang": c.lang.as_str(),
         "channel": channel.as_str(),
         "chat": channel == Channel::Chat,
-        "citizen_name": citizen_name(message),
+        "citizen_name": super::greeting::greeting_name(message, c.lang).map(|g| g.text),
         "kind": c.kind.as_str(),
         "kind_label": kind_label(c.kind, c.lang),
         "topic": c.topic.as_str(),
         "facility": facility.map(facility_json).unwrap_or(Value::Null),
+        "lieu": facility.map(facility_json).unwrap_or_else(|| generic_place(c.kind, c.lang)),
+        "by_kind": by_kind(faq),
         "facilities_of_kind": if facility.is_some() { Vec::new() } else { siblings },
         "outside": outside,
         "territory": territory_json(territory),
@@ -189,6 +275,10 @@ pub fn reply_data(faq: &Faq, territory: &Territory, input: &ReplyInput<'_>) -> V
         .map(|r| Value::String(r.to_string()))
         .unwrap_or(Value::Null);
     data["engagement_days"] = json!(input.engagement_days);
+    data["delay"] = json!(super::dates::working_days(
+        input.engagement_days,
+        input.classification.lang
+    ));
     data["answer"] = Value::String(String::new());
     data["survey_url"] = Value::Null;
     data
@@ -214,6 +304,7 @@ pub fn ack_data(faq: &Faq, territory: &Territory, input: &AckInput<'_>) -> Value
     };
     data["received_date"] = json!(long_date(input.received, lang));
     data["engagement_days"] = json!(input.engagement_days);
+    data["delay"] = json!(super::dates::working_days(input.engagement_days, lang));
     data["engagement_delay"] = json!(super::dates::working_days(input.engagement_days, lang));
     data["deadline_date"] = json!(long_date_with_weekday(input.deadline, lang));
     data

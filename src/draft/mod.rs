@@ -6,19 +6,27 @@
 //! error (caught by `guichet check`), not a blank in a citizen's mail.
 
 pub mod check;
+mod compose;
 mod context;
 pub mod dates;
+pub mod greeting;
 pub mod render;
+mod sentences;
+pub mod typography;
 
 use handlebars::Handlebars;
 use serde::Serialize;
+use serde_json::{json, Value};
 
 use crate::assets::Source;
 use crate::config::Territory;
+use crate::faq::answers::Entry;
 use crate::faq::Faq;
-use crate::inquiry::{Channel, Classification, Kind, Lang, Message, Topic};
+use crate::inquiry::{Channel, Kind, Lang, Message};
 
+use compose::Piece;
 pub use context::{AckInput, ReplyInput};
+pub use dates::working_days;
 pub use render::{marker, markers, MARKER_OPEN};
 
 /// A template could not be loaded or rendered.
@@ -44,12 +52,19 @@ pub struct Draft {
     pub subject: String,
     pub text: String,
     pub html: String,
-    /// Discord markdown, every formatting character escaped.
+    /// Discord markdown for a chat reply: our own text, lists and markers kept readable.
     pub markdown: String,
     /// What agents must fill in before approval (`[[à compléter : …]]`).
     pub markers: Vec<String>,
-    /// The answer template used, e.g. `fr/answers/piscine-horaires`.
+    /// What made the draft: `fr/reply` and the FAQ entries used, in order.
     pub template: String,
+    /// The FAQ entries used, in the order of the draft.
+    pub entries: Vec<String>,
+    /// For the agent only (Discord card, console, `guichet draft --explain`): which entry
+    /// answered which sentence, assumptions, catalogue notes. Never in the citizen's text.
+    pub note: Vec<String>,
+    /// A team must still decide: a holding reply, not counted as the answer.
+    pub holding: bool,
     pub lang: Lang,
 }
 
@@ -67,6 +82,7 @@ impl Drafter {
         registry.set_strict_mode(true);
         registry.register_escape_fn(handlebars::no_escape);
         registry.register_helper("fact", Box::new(context::FactHelper));
+        registry.register_helper("marker", Box::new(context::MarkerHelper));
         for file in source.read_all("", ".hbs")? {
             let name = file.relative.trim_end_matches(".hbs").to_string();
             registry
@@ -93,29 +109,6 @@ impl Drafter {
         self.registry.has_template(name)
     }
 
-    /// The answer template for a classification: a rule's choice, then `{kind}-{topic}`,
-    /// `{topic}`, `{kind}`, and `autre`.
-    pub fn answer_template(&self, c: &Classification) -> Result<String, DraftError> {
-        let lang = c.lang.as_str();
-        let mut candidates = Vec::new();
-        if let Some(t) = &c.template {
-            candidates.push(format!("{lang}/answers/{}-{t}", c.kind));
-            candidates.push(format!("{lang}/answers/{t}"));
-        }
-        candidates.push(format!("{lang}/answers/{}-{}", c.kind, c.topic));
-        if c.topic != Topic::Autre {
-            candidates.push(format!("{lang}/answers/{}", c.topic));
-        }
-        candidates.push(format!("{lang}/answers/{}", c.kind));
-        candidates.push(format!("{lang}/answers/{}", Kind::Autre));
-        candidates
-            .into_iter()
-            .find(|name| self.registry.has_template(name))
-            .ok_or_else(|| {
-                DraftError::Missing(format!("{lang} answer for {} / {}", c.kind, c.topic))
-            })
-    }
-
     /// The reply proposed to agents.
     pub fn reply(&self, faq: &Faq, input: &ReplyInput<'_>) -> Result<Draft, DraftError> {
         self.reply_with_survey(faq, input, None)
@@ -130,21 +123,106 @@ impl Drafter {
     ) -> Result<Draft, DraftError> {
         let c = input.classification;
         let lang = c.lang;
-        let answer_name = self.answer_template(c)?;
+        let plan = compose::plan(faq, input.message, c, input.today);
         let mut data = context::reply_data(faq, &self.territory, input);
         if let Some(url) = survey_url {
-            data["survey_url"] = serde_json::Value::String(url.to_string());
+            data["survey_url"] = Value::String(url.to_string());
         }
-        let answer = self.render(&answer_name, &data)?;
-        data["answer"] = serde_json::Value::String(answer.trim().to_string());
+        let mut paragraphs = Vec::new();
+        let mut entries = Vec::new();
+        for piece in &plan.pieces {
+            if let Some(text) = self.piece(faq, piece, input, &data)? {
+                paragraphs.push(Value::String(text));
+            }
+            if let Piece::Answer(e)
+            | Piece::Reminder(e)
+            | Piece::Demand(e)
+            | Piece::Notice(e)
+            | Piece::Apology(Some(e)) = piece
+            {
+                entries.push(e.id.clone());
+            }
+        }
+        for o in data["outside"].as_array().cloned().unwrap_or_default() {
+            paragraphs.push(Value::String(
+                self.render(&format!("{lang}/partials/outside"), &o)?,
+            ));
+        }
+        let mut note = plan.note.clone();
+        match &data["citizen_name"] {
+            Value::String(name) => note.push(format!("salutation : {name}")),
+            _ => note.push("salutation : « Bonjour, » (aucun nom de personne fiable)".to_string()),
+        }
+        data["paragraphs"] = Value::Array(paragraphs);
+        data["opening"] = json!(!plan.complaint && !plan.reminder);
         let text = self.render(&format!("{lang}/reply"), &data)?;
-        Ok(finish(
-            subject_for_reply(input.message, input.reference, lang),
-            text,
-            answer_name,
-            lang,
-            input.channel,
-        ))
+        let subject = if input.channel == Channel::Chat {
+            String::new()
+        } else {
+            subject_for_reply(input.message, input.reference, lang)
+        };
+        let mut draft = finish(subject, text, format!("{lang}/reply"), lang, input.channel);
+        draft.template = std::iter::once(draft.template.clone())
+            .chain(entries.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" + ");
+        draft.entries = entries;
+        draft.note = note;
+        draft.holding = plan.holding;
+        Ok(draft)
+    }
+
+    /// One paragraph of the plan, or nothing (an entry waiting for the facility question).
+    fn piece(
+        &self,
+        faq: &Faq,
+        piece: &Piece<'_>,
+        input: &ReplyInput<'_>,
+        data: &Value,
+    ) -> Result<Option<String>, DraftError> {
+        let lang = input.classification.lang;
+        let text = match piece {
+            Piece::Answer(e) if e.needs_facility && data["facility"].is_null() => {
+                match &e.texts(lang).ask {
+                    Some(ask) => self.render_entry(e, ask, data)?,
+                    None => return Ok(None),
+                }
+            }
+            Piece::Answer(e)
+            | Piece::Reminder(e)
+            | Piece::Demand(e)
+            | Piece::Notice(e)
+            | Piece::Apology(Some(e)) => self.render_entry(e, &e.texts(lang).answer, data)?,
+            Piece::Apology(None) => self.render(&format!("{lang}/complaint/apology"), data)?,
+            Piece::Done => self.render(&format!("{lang}/complaint/done"), data)?,
+            Piece::Who => self.render(&format!("{lang}/complaint/who"), data)?,
+            Piece::Unanswered(sentence) => marker(&format!(
+                "réponse à « {} »",
+                render::quoted_for_marker(sentence)
+            )),
+            Piece::WhichFacility(entries) => {
+                let mut d = data.clone();
+                let labels: Vec<String> = entries
+                    .iter()
+                    .map(|e| e.texts(lang).label.clone())
+                    .collect();
+                d["about"] = json!(join_labels(&labels, lang));
+                d["which"] = json!(which(input.classification.kind, lang));
+                d["facilities_of_kind"] = json!(nearby(faq, input));
+                self.render(&format!("{lang}/partials/choix"), &d)?
+            }
+        };
+        let text = text.trim().to_string();
+        Ok((!text.is_empty()).then_some(text))
+    }
+
+    fn render_entry(&self, e: &Entry, source: &str, data: &Value) -> Result<String, DraftError> {
+        self.registry
+            .render_template(source, data)
+            .map_err(|err| DraftError::Render {
+                template: format!("{} ({})", e.id, e.origin),
+                message: err.to_string(),
+            })
     }
 
     /// The acknowledgement of receipt (CRPA L112-3, R112-5), sent without an agent: it never
@@ -207,15 +285,78 @@ impl Drafter {
 
 fn finish(subject: String, text: String, template: String, lang: Lang, _channel: Channel) -> Draft {
     let text = tidy(&text);
+    let text = match lang {
+        Lang::Fr => typography::french(&text),
+        Lang::En => text,
+    };
     Draft {
         subject,
         html: render::text_to_html(&text),
-        markdown: render::text_to_markdown(&text),
+        markdown: render::chat_markdown(&text),
         markers: render::markers(&text),
         text,
         template,
+        entries: Vec::new(),
+        note: Vec::new(),
+        holding: false,
         lang,
     }
+}
+
+/// "les horaires et les tarifs", "les horaires, les tarifs et l'inscription".
+fn join_labels(labels: &[String], lang: Lang) -> String {
+    let and = match lang {
+        Lang::Fr => " et ",
+        Lang::En => " and ",
+    };
+    match labels {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{}{and}{last}", rest.join(", ")),
+    }
+}
+
+/// "de quelle piscine il s'agit" / "which pool you mean".
+fn which(kind: Kind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (Kind::Piscine, Lang::Fr) => "de quelle piscine il s'agit",
+        (Kind::Conservatoire, Lang::Fr) => "de quel conservatoire il s'agit",
+        (Kind::Mediatheque, Lang::Fr) => "de quelle médiathèque ou bibliothèque il s'agit",
+        (Kind::Theatre, Lang::Fr) => "de quel théâtre il s'agit",
+        (_, Lang::Fr) => "de quel équipement ou service il s'agit",
+        (Kind::Piscine, Lang::En) => "which pool you mean",
+        (Kind::Conservatoire, Lang::En) => "which music school you mean",
+        (Kind::Mediatheque, Lang::En) => "which library you mean",
+        (Kind::Theatre, Lang::En) => "which theatre you mean",
+        (_, Lang::En) => "which facility or service you mean",
+    }
+}
+
+/// The facilities of the kind, only those of the commune named when it has several: a short,
+/// relevant list.
+fn nearby(faq: &Faq, input: &ReplyInput<'_>) -> Vec<Value> {
+    let kind = input.classification.kind;
+    let text = faq.spelling.normalize(&format!(
+        "{}\n{}",
+        input.message.subject, input.message.body
+    ));
+    let communes: Vec<&str> = faq
+        .communes
+        .iter()
+        .filter(|c| c.pattern.is_match(&text))
+        .map(|c| c.name.as_str())
+        .collect();
+    let all: Vec<&crate::faq::Facility> = faq.catalogue.of_kind(kind).collect();
+    let near: Vec<&crate::faq::Facility> = all
+        .iter()
+        .copied()
+        .filter(|f| communes.contains(&f.commune.as_str()))
+        .collect();
+    let list = if near.len() >= 2 { near } else { all };
+    list.iter()
+        .take(8)
+        .map(|f| json!({ "name": f.name, "commune": f.commune }))
+        .collect()
 }
 
 /// Trims trailing spaces and collapses runs of blank lines left by conditional blocks.

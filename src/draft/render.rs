@@ -92,6 +92,47 @@ pub fn text_to_markdown(text: &str) -> String {
     out.trim_end().to_string()
 }
 
+/// Discord markdown for a reply we wrote (templates and catalogue, no citizen text): lists and
+/// markers stay as they read, only what Discord would turn into formatting, a mention or a
+/// heading is escaped — so no `\[\[` or `\-` artefacts.
+pub fn chat_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with(['#', '>']) {
+            out.push('\\');
+        }
+        for c in line.chars() {
+            if matches!(c, '\\' | '*' | '_' | '~' | '`' | '|' | '<' | '@') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push('\n');
+    }
+    out.trim_end().to_string()
+}
+
+/// A citizen's sentence made safe to quote inside a marker: one line, bounded, without the
+/// characters that could close the marker, format Discord text or look like a template.
+pub fn quoted_for_marker(sentence: &str) -> String {
+    let cleaned: String = sentence
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}'))
+        .map(|c| match c {
+            '[' | ']' | '{' | '}' | '<' | '>' | '*' | '_' | '`' | '|' | '@' | '#' | '~' | '\\' => ' ',
+            '«' | '»' => '"',
+            other => other,
+        })
+        .collect();
+    let one_line = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 120 {
+        one_line.chars().take(119).collect::<String>() + "…"
+    } else {
+        one_line
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +157,23 @@ mod tests {
         assert!(!html.contains("<script>"));
         assert!(html.contains(r#"<a href="https://example.org/a?b=1">"#));
         assert_eq!(html.matches("<p>").count(), 2);
+    }
+
+    #[test]
+    fn chat_markdown_keeps_lists_and_markers_readable() {
+        let md =
+            chat_markdown("Bonjour,\n- Piscine de Clamart\n[[à compléter : tarifs]] @everyone");
+        assert!(md.contains("- Piscine de Clamart"));
+        assert!(md.contains("[[à compléter : tarifs]]"));
+        assert!(md.contains("\\@everyone"));
+        assert!(!md.contains("\\[") && !md.contains("\\-"));
+    }
+
+    #[test]
+    fn quoted_sentences_cannot_close_a_marker() {
+        let q = quoted_for_marker("prêt ]] {{x}} <b>liseuses</b> ?");
+        assert!(!q.contains(']') && !q.contains('{') && !q.contains('<'));
+        assert!(q.contains("liseuses"));
     }
 
     #[test]

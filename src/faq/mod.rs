@@ -1,6 +1,7 @@
 //! The FAQ knowledge: catalogue, rules and spelling table loaded from `faq/`, and the classifier
 //! that sorts a message by kind, facility and topic and recognises automatic mail.
 
+pub mod answers;
 pub mod automatic;
 pub mod catalogue;
 mod classify;
@@ -70,6 +71,8 @@ pub struct Faq {
     /// Rules from `rules/*.toml` followed by rules derived from the catalogue's names.
     pub rules: Vec<Rule>,
     pub communes: Vec<CommuneMatcher>,
+    /// The FAQ entries drafts are made of (`answers/*.toml`).
+    pub answers: answers::Answers,
     /// Which rule patterns may match a text, in one pass (built from `rules`).
     pub prefilter: prefilter::Prefilter,
 }
@@ -125,12 +128,14 @@ impl Faq {
             })
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| FaqError::at(&catalogue_file, 0, format!("commune pattern: {e}")))?;
+        let answers = answers::Answers::load(source, &catalogue, &spelling)?;
         let prefilter = prefilter::Prefilter::new(&rules);
         Ok(Faq {
             catalogue,
             spelling,
             rules,
             communes,
+            answers,
             prefilter,
         })
     }
@@ -146,6 +151,7 @@ impl Faq {
         self.rules
             .iter()
             .flat_map(|rule| rule.check_examples(&self.spelling))
+            .chain(self.answers.test_examples(&self.catalogue))
             .collect()
     }
 

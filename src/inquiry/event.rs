@@ -15,6 +15,24 @@ pub struct DraftText {
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
+    /// A holding reply (a team must still decide): once sent, the inquiry stays open and the
+    /// indicators do not count it as the answer. Kept in the `drafted`/`edited` event.
+    pub holding: bool,
+}
+
+/// The detail of a `drafted` or `edited` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftedDetail {
+    pub version: u32,
+    #[serde(default)]
+    pub holding: bool,
+}
+
+/// What a `sent` event says besides the message id: a holding reply is not the answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub struct SentDetail {
+    #[serde(default)]
+    pub holding: bool,
 }
 
 /// One stored version of a draft.

@@ -76,7 +76,9 @@ mod status;
 mod verb;
 
 pub use actor::Actor;
-pub use event::{DraftText, DraftVersion, Event, EventType, UnknownEventType};
+pub use event::{
+    DraftText, DraftVersion, DraftedDetail, Event, EventType, SentDetail, UnknownEventType,
+};
 pub use followup::{FollowUp, FollowUpKind};
 pub use id::{parse_reference, reference, InquiryId};
 pub use message::{

@@ -315,6 +315,7 @@ mod build_tests {
             message_id: "<r.ack@example.test>".into(),
             recipient: None,
             payload: Payload::Mail(MailMessage {
+                holding: false,
                 to: "a@example.net".into(),
                 to_name: None,
                 from: "b@example.test".into(),

@@ -59,6 +59,7 @@ impl Pipeline {
             } => (
                 Some(to.clone()),
                 Payload::Mail(MailMessage {
+                    holding: false,
                     to,
                     to_name: name,
                     from: k.mail.from.clone(),
@@ -88,6 +89,7 @@ impl Pipeline {
                 (
                     None,
                     Payload::DiscordReply(DiscordReply {
+                        holding: false,
                         channel_id,
                         reply_to,
                         text: draft.text,

@@ -44,11 +44,15 @@ impl Pipeline {
         now: DateTime<Utc>,
     ) -> Result<Decision, ApproveError> {
         let drafts = self.store.drafts(id).await?;
-        let latest = drafts
+        let (version, latest) = drafts
             .iter()
             .rev()
-            .find_map(|v| v.draft.clone())
+            .find_map(|v| v.draft.clone().map(|d| (v.version, d)))
             .ok_or(ApproveError::NoDraft)?;
+        // A holding reply sent as drafted stays a holding reply; an agent who rewrites it is
+        // giving the answer.
+        let holding = self.store.draft_is_holding(id, version).await?
+            && edited_text.is_none_or(|t| t == latest.text);
         let text = edited_text
             .map(str::to_string)
             .unwrap_or_else(|| latest.text.clone());
@@ -81,6 +85,7 @@ impl Pipeline {
             } => (
                 Some(to.clone()),
                 Payload::Mail(MailMessage {
+                    holding,
                     to: to.clone(),
                     to_name: name.clone(),
                     from: self.knowledge.mail.from.clone(),
@@ -109,6 +114,7 @@ impl Pipeline {
                 (
                     None,
                     Payload::DiscordReply(DiscordReply {
+                        holding,
                         channel_id: id(channel_id)?,
                         reply_to: id(original)?,
                         text: text.clone(),
@@ -130,6 +136,7 @@ impl Pipeline {
                 subject: latest.subject.clone(),
                 text: t.to_string(),
                 html: Some(crate::draft::render::text_to_html(t)),
+                holding,
             });
         Ok(self
             .store
@@ -192,6 +199,8 @@ impl Pipeline {
             subject,
             text: text.to_string(),
             html: Some(crate::draft::render::text_to_html(text)),
+            // The agent's own text: the agent decides whether it is the answer.
+            holding: false,
         };
         Ok(Some(
             self.store.save_draft(id, &draft, &actor.key(), now).await?,
@@ -230,7 +239,7 @@ impl Pipeline {
             .message(id)
             .await?
             .ok_or(PipelineError::NoMessage(id))?;
-        let text = self.draft_text(id, &message, &c, summary.channel, &summary.reference)?;
+        let text = self.draft_text(id, &message, &c, summary.channel, &summary.reference, now)?;
         self.store.save_draft(id, &text, "guichet", now).await?;
         self.store
             .set_status(id, &[Status::Received], Status::Drafted)

@@ -154,7 +154,7 @@ impl Pipeline {
             }
         }
         if self.store.drafts(id).await?.is_empty() {
-            let text = self.draft_text(id, message, c, incoming.channel, &reference)?;
+            let text = self.draft_text(id, message, c, incoming.channel, &reference, now)?;
             self.store.save_draft(id, &text, "guichet", now).await?;
         }
         self.store
@@ -171,6 +171,7 @@ impl Pipeline {
         c: &Classification,
         channel: Channel,
         reference: &str,
+        now: DateTime<Utc>,
     ) -> Result<DraftText, PipelineError> {
         let k = &self.knowledge;
         let survey_url = k.survey.as_ref().map(|s| s.link(id));
@@ -182,6 +183,7 @@ impl Pipeline {
                 channel,
                 reference: Some(reference),
                 engagement_days: k.engagements.answer_days(channel, c.kind, c.topic),
+                today: crate::calendar::paris_date(now),
             },
             survey_url.as_deref(),
         )?;
@@ -189,6 +191,7 @@ impl Pipeline {
             subject: draft.subject,
             text: draft.text,
             html: Some(draft.html),
+            holding: draft.holding,
         })
     }
 
@@ -255,6 +258,7 @@ impl Pipeline {
             message_id: format!("<{reference}.ack@{}>", k.mail.message_id_domain()),
             recipient: Some(to.clone()),
             payload: Payload::Mail(MailMessage {
+                holding: false,
                 to: to.clone(),
                 to_name: name.clone(),
                 from: k.mail.from.clone(),

@@ -99,9 +99,15 @@ pub(crate) fn apply(
             }
         }
         EventType::Acknowledged => fact.acknowledged_at = earliest(fact.acknowledged_at, step.at),
-        EventType::Sent | EventType::Answered => {
-            fact.answered_at = earliest(fact.answered_at, step.at)
+        EventType::Sent => {
+            let sent = crate::inquiry::SentDetail::deserialize(step.detail)
+                .map_err(|e| corrupt(format!("sent event detail: {e}")))?;
+            // A holding reply is not the answer: the inquiry stays open for the indicators.
+            if !sent.holding {
+                fact.answered_at = earliest(fact.answered_at, step.at)
+            }
         }
+        EventType::Answered => fact.answered_at = earliest(fact.answered_at, step.at),
         EventType::Approved => {
             if fact.approved_at.is_none_or(|a| step.at < a) {
                 fact.approved_at = Some(step.at);

@@ -192,7 +192,11 @@ impl Store {
         } else {
             EventType::Edited
         };
-        self.append_in(conn, id, event, author, at, &json!({ "version": version }))
+        let detail = crate::inquiry::DraftedDetail {
+            version: u32::try_from(version).unwrap_or(u32::MAX),
+            holding: draft.holding,
+        };
+        self.append_in(conn, id, event, author, at, &json!(detail))
             .await?;
         Ok(u32::try_from(version).unwrap_or(u32::MAX))
     }
@@ -263,6 +267,7 @@ impl Store {
                                 .unwrap_or_default(),
                             text,
                             html: row.try_get("html")?,
+                            holding: false,
                         }),
                         None => None,
                     },
@@ -271,6 +276,26 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// True when draft `version` was made as a holding reply (from its `drafted`/`edited` event).
+    pub async fn draft_is_holding(&self, id: InquiryId, version: u32) -> Result<bool, StoreError> {
+        let events = self.events(id).await?;
+        for e in events.iter().rev() {
+            if matches!(e.event, EventType::Drafted | EventType::Edited) {
+                let detail: crate::inquiry::DraftedDetail =
+                    serde_json::from_value(e.detail.clone()).map_err(|err| {
+                        StoreError::Corrupt {
+                            inquiry: id,
+                            message: format!("{} event detail: {err}", e.event),
+                        }
+                    })?;
+                if detail.version == version {
+                    return Ok(detail.holding);
+                }
+            }
+        }
+        Ok(false)
     }
 
     /// The personal part of an inquiry as received; `None` once purged (or for imports).

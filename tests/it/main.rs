@@ -3,6 +3,7 @@
 mod classify;
 mod console;
 mod discord;
+mod drafts;
 pub mod ledger;
 mod mail;
 mod operations;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::Row;
 
-use super::{timestamp, Job, JobKind};
+use super::{timestamp, Job, JobKind, Payload};
 use crate::inquiry::{EventType, InquiryId};
 use crate::store::{secs, Store, StoreError};
 
@@ -70,6 +70,28 @@ impl Store {
         if first.rows_affected() == 0 {
             return Ok(());
         }
+        // A holding reply (a team must still decide) is sent but is not the answer.
+        let holding = if kind == JobKind::Reply {
+            let payload: Option<String> =
+                sqlx::query_scalar("SELECT payload FROM outbox WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let payload = payload.ok_or_else(|| StoreError::CorruptRow {
+                table: "outbox",
+                row: id,
+                message: "reply without a payload".into(),
+            })?;
+            Payload::from_json(&payload)
+                .map_err(|e| StoreError::CorruptRow {
+                    table: "outbox",
+                    row: id,
+                    message: format!("payload: {e}"),
+                })?
+                .holding()
+        } else {
+            false
+        };
         let event = match kind {
             JobKind::Ack => Some(EventType::Acknowledged),
             JobKind::Reply => Some(EventType::Sent),
@@ -78,13 +100,19 @@ impl Store {
         if let Some(event) = event {
             let mut detail = detail;
             detail["message_id"] = json!(message_id);
+            if holding {
+                detail["holding"] = json!(true);
+            }
             self.append_in(&mut tx, inquiry, event, "guichet", at, &detail)
                 .await?;
         }
         if kind == JobKind::Reply {
-            sqlx::query(
-                "UPDATE inquiries SET status = 'sent' WHERE id = $1 AND status = 'approved'",
-            )
+            // A holding reply leaves the inquiry open until the real answer.
+            sqlx::query(if holding {
+                "UPDATE inquiries SET status = 'drafted' WHERE id = $1 AND status = 'approved'"
+            } else {
+                "UPDATE inquiries SET status = 'sent' WHERE id = $1 AND status = 'approved'"
+            })
             .bind(inquiry.0)
             .execute(&mut *tx)
             .await?;

@@ -41,6 +41,9 @@ pub struct MailMessage {
     /// `auto-replied` on acknowledgements (RFC 3834).
     pub auto_submitted: Option<String>,
     pub lang: Option<Lang>,
+    /// A holding reply (a team must still decide): once sent, the inquiry stays open.
+    #[serde(default)]
+    pub holding: bool,
 }
 
 impl MailMessage {
@@ -94,6 +97,9 @@ pub struct DiscordReply {
     pub channel_id: Snowflake,
     pub reply_to: Snowflake,
     pub text: String,
+    /// A holding reply (a team must still decide): once sent, the inquiry stays open.
+    #[serde(default)]
+    pub holding: bool,
 }
 
 /// A draft posted to the agents' channel.
@@ -111,6 +117,15 @@ impl Payload {
             Payload::DiscordAck(_) | Payload::DiscordReply(_) | Payload::DiscordPost(_) => {
                 "discord"
             }
+        }
+    }
+
+    /// A holding reply: sent, but not the answer (the inquiry stays open).
+    pub fn holding(&self) -> bool {
+        match self {
+            Payload::Mail(m) => m.holding,
+            Payload::DiscordReply(r) => r.holding,
+            Payload::DiscordAck(_) | Payload::DiscordPost(_) => false,
         }
     }
 

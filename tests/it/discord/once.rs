@@ -174,6 +174,7 @@ async fn a_long_answer_goes_out_in_parts_cut_between_sentences_each_a_reply_to_t
         message_id: "<VSGP-2026-000001.reply1@discord>".to_string(),
         recipient: None,
         payload: Payload::DiscordReply(guichet::store::DiscordReply {
+            holding: false,
             channel_id: Snowflake(PUBLIC),
             reply_to: Snowflake(citizen),
             text: text.clone(),

@@ -22,6 +22,7 @@ async fn purge_keeps_the_report_and_removes_personal_data(db: &TestDb) {
         subject: "Re: Camille".into(),
         text: "Bonjour Camille Martin".into(),
         html: None,
+        holding: false,
     };
     s.save_draft(old.id, &draft, "agent-a", paris(2026, 3, 10, 10, 0))
         .await

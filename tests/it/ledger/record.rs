@@ -167,6 +167,7 @@ async fn drafts_are_versioned(db: &TestDb) {
         subject: "Re: horaires".into(),
         text: "Bonjour Camille".into(),
         html: None,
+        holding: false,
     };
     let d2 = DraftText {
         text: "Bonjour Camille, voici".into(),

@@ -91,6 +91,7 @@ fn ack(id: InquiryId, n: usize) -> NewJob {
         message_id: format!("<job{n}.ack@valleesud.example>"),
         recipient: Some("lea@example.net".into()),
         payload: Payload::Mail(MailMessage {
+            holding: false,
             to: "lea@example.net".into(),
             to_name: None,
             from: "contact@valleesud.example".into(),

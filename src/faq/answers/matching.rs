@@ -1,0 +1,364 @@
+//! Finding the entries that answer one sentence: an entry's patterns first (its rules), then the
+//! closeness of the sentence to the entry's example questions.
+//!
+//! Closeness is a cosine over word stems weighted by rarity (IDF over every example question):
+//! small, predictable, and good enough for questions that quality staff word themselves. A
+//! sentence close to no entry gets no entry, so the draft says so instead of answering
+//! something else.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::inquiry::{FacilityId, Kind};
+
+use super::super::Spelling;
+use super::{Entry, Scope};
+
+/// Below this closeness, an example question does not vouch for its entry.
+const MIN_CLOSENESS: f64 = 0.5;
+/// Stems a sentence must share with an example question for it to count.
+const MIN_SHARED: usize = 2;
+/// What a pattern hit scores (closeness is at most 1).
+const PATTERN_SCORE: f64 = 2.0;
+
+/// Where the sentence is: the inquiry's kind and facility (if pinned), and the day (notices).
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub kind: Kind,
+    pub facility: Option<&'a FacilityId>,
+    /// Kind of the facility or service, when one is pinned.
+    pub facility_kind: Option<Kind>,
+    pub day: NaiveDate,
+}
+
+impl Context<'_> {
+    /// How specific a scope is for this context, or `None` when it does not apply.
+    fn fit(&self, scope: &Scope) -> Option<f64> {
+        match scope {
+            Scope::Any => Some(0.0),
+            Scope::Kind(k) if *k == self.kind || Some(*k) == self.facility_kind => Some(0.1),
+            Scope::Facility(id) if Some(id) == self.facility => Some(0.2),
+            _ => None,
+        }
+    }
+}
+
+/// One entry found for a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// Index in [`super::Answers::entries`].
+    pub entry: usize,
+    pub score: f64,
+    /// What found it: `motif` or the closest example question.
+    pub by: String,
+}
+
+/// Stems of every example question, with their weights.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Index {
+    /// Per entry: its questions as (stem ids, norm).
+    questions: Vec<Vec<(Vec<usize>, f64, String)>>,
+    stems: HashMap<String, usize>,
+    idf: Vec<f64>,
+    spelling: Spelling,
+}
+
+impl Index {
+    pub(super) fn build(entries: &[Entry], spelling: &Spelling) -> Index {
+        let mut stems: HashMap<String, usize> = HashMap::new();
+        let mut df: Vec<usize> = Vec::new();
+        let mut raw: Vec<Vec<(Vec<usize>, String)>> = Vec::new();
+        let mut documents = 0usize;
+        for entry in entries {
+            let mut per_entry = Vec::new();
+            for q in entry.fr.questions.iter().chain(&entry.en.questions) {
+                let mut ids: Vec<usize> = stem_words(&spelling.normalize(q))
+                    .into_iter()
+                    .map(|s| {
+                        let next = stems.len();
+                        *stems.entry(s).or_insert(next)
+                    })
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                for id in &ids {
+                    if *id >= df.len() {
+                        df.resize(id + 1, 0);
+                    }
+                    df[*id] += 1;
+                }
+                documents += 1;
+                per_entry.push((ids, q.clone()));
+            }
+            raw.push(per_entry);
+        }
+        let n = documents.max(1) as f64;
+        let idf: Vec<f64> = df
+            .iter()
+            .map(|d| (1.0 + n / (*d).max(1) as f64).ln())
+            .collect();
+        let questions = raw
+            .into_iter()
+            .map(|qs| {
+                qs.into_iter()
+                    .map(|(ids, text)| {
+                        let norm = ids.iter().map(|i| idf[*i] * idf[*i]).sum::<f64>().sqrt();
+                        (ids, norm, text)
+                    })
+                    .collect()
+            })
+            .collect();
+        Index {
+            questions,
+            stems,
+            idf,
+            spelling: spelling.clone(),
+        }
+    }
+
+    /// How close `normalized` is to the closest example of entry `i` (0..=1), and that example.
+    fn closeness(&self, i: usize, sentence: &[usize], norm: f64) -> (f64, Option<&str>) {
+        let mut best = (0.0, None);
+        if norm == 0.0 {
+            return best;
+        }
+        for (ids, q_norm, text) in self.questions.get(i).into_iter().flatten() {
+            if *q_norm == 0.0 {
+                continue;
+            }
+            let common: Vec<&usize> = ids
+                .iter()
+                .filter(|id| sentence.binary_search(id).is_ok())
+                .collect();
+            // One shared word ("président", "call") is a coincidence, not the same question.
+            if common.len() < MIN_SHARED {
+                continue;
+            }
+            let shared: f64 = common
+                .iter()
+                .map(|id| self.idf[**id] * self.idf[**id])
+                .sum();
+            let cos = shared / (norm * q_norm);
+            if cos > best.0 {
+                best = (cos, Some(text.as_str()));
+            }
+        }
+        best
+    }
+}
+
+impl super::Answers {
+    /// Every entry that answers `sentence` in `ctx`, best first.
+    pub fn matches(&self, sentence: &str, ctx: &Context<'_>) -> Vec<Match> {
+        let normalized = self.index.spelling.normalize(sentence);
+        let mut ids: Vec<usize> = stem_words(&normalized)
+            .into_iter()
+            .filter_map(|s| self.index.stems.get(&s).copied())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let norm = ids
+            .iter()
+            .map(|i| self.index.idf[*i] * self.index.idf[*i])
+            .sum::<f64>()
+            .sqrt();
+        let mut out = Vec::new();
+        for (i, entry) in self.entries.iter().enumerate() {
+            let Some(fit) = ctx.fit(&entry.scope) else {
+                continue;
+            };
+            if !entry.valid_on(ctx.day) || entry.unless.iter().any(|re| re.is_match(&normalized)) {
+                continue;
+            }
+            let (score, by) = if entry.patterns.iter().any(|re| re.is_match(&normalized)) {
+                (PATTERN_SCORE, "motif".to_string())
+            } else {
+                match self.index.closeness(i, &ids, norm) {
+                    (c, Some(q)) if c >= MIN_CLOSENESS => (c, format!("« {q} »")),
+                    _ => continue,
+                }
+            };
+            out.push(Match {
+                entry: i,
+                score: score + fit + f64::from(entry.priority) * 0.5,
+                by,
+            });
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        out
+    }
+}
+
+/// Words that say nothing about what is asked (after folding: no accents, lowercase).
+const STOPWORDS: &[&str] = &[
+    "les",
+    "des",
+    "une",
+    "aux",
+    "est",
+    "sont",
+    "etre",
+    "avoir",
+    "ont",
+    "pour",
+    "par",
+    "sur",
+    "avec",
+    "sans",
+    "dans",
+    "que",
+    "qui",
+    "quoi",
+    "quel",
+    "quelle",
+    "quels",
+    "quelles",
+    "qu",
+    "cet",
+    "cette",
+    "ces",
+    "mon",
+    "mes",
+    "ton",
+    "tes",
+    "son",
+    "ses",
+    "notre",
+    "nos",
+    "votre",
+    "vos",
+    "leur",
+    "leurs",
+    "nous",
+    "vous",
+    "ils",
+    "elles",
+    "elle",
+    "moi",
+    "toi",
+    "lui",
+    "suis",
+    "etes",
+    "sommes",
+    "avez",
+    "avons",
+    "fait",
+    "faire",
+    "peut",
+    "peux",
+    "pouvez",
+    "pourriez",
+    "pourrais",
+    "pourrait",
+    "voudrais",
+    "voudrions",
+    "souhaite",
+    "souhaiterais",
+    "aimerais",
+    "bonjour",
+    "merci",
+    "madame",
+    "monsieur",
+    "svp",
+    "stp",
+    "bien",
+    "tres",
+    "aussi",
+    "encore",
+    "mais",
+    "donc",
+    "car",
+    "alors",
+    "comment",
+    "savoir",
+    "possible",
+    "ceci",
+    "cela",
+    "comme",
+    "tout",
+    "tous",
+    "toute",
+    "toutes",
+    "avance",
+    "cordialement",
+    "the",
+    "and",
+    "for",
+    "are",
+    "you",
+    "your",
+    "our",
+    "can",
+    "could",
+    "would",
+    "will",
+    "what",
+    "how",
+    "does",
+    "this",
+    "that",
+    "with",
+    "there",
+    "please",
+    "thanks",
+    "thank",
+    "hello",
+    "have",
+    "has",
+    "any",
+    "from",
+    "about",
+    "est",
+    "ete",
+    "etait",
+    "sera",
+    "serait",
+    "avait",
+    "deja",
+    "plus",
+    "moins",
+    "beaucoup",
+    "peu",
+    "ici",
+    "via",
+    "chez",
+    "entre",
+    "vers",
+    "depuis",
+    "apres",
+    "avant",
+    "lors",
+    "fois",
+    "oui",
+    "non",
+];
+
+/// The stems of a normalised sentence: no stopwords, plural mark removed, cut to six letters.
+pub(crate) fn stem_words(normalized: &str) -> Vec<String> {
+    normalized
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3 && !STOPWORDS.contains(w))
+        .map(|w| {
+            let w = w
+                .strip_suffix(['s', 'x'])
+                .filter(|s| s.len() >= 3)
+                .unwrap_or(w);
+            w.chars().take(6).collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_drop_small_words_and_plural_marks() {
+        assert_eq!(
+            stem_words("quels sont les horaires de la piscine"),
+            vec!["horair", "piscin"]
+        );
+        assert_eq!(stem_words("prolonger mes prets"), vec!["prolon", "pret"]);
+    }
+}
