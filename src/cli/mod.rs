@@ -3,6 +3,7 @@
 mod core;
 mod demo;
 mod discord;
+mod learn;
 pub(crate) mod ledger;
 mod logging;
 mod mail;
@@ -113,6 +114,8 @@ pub enum Command {
 pub enum FaqCommand {
     /// Run every rule's positive and negative examples; print failures.
     Test,
+    /// Sorting accuracy from the ledger's decisions, per month and kind, with the confusions.
+    Eval(learn::EvalArgs),
 }
 
 /// Runs one command; the exit code says whether it succeeded.
@@ -144,6 +147,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Faq {
             command: FaqCommand::Test,
         } => core::faq_test(&config),
+        Command::Faq {
+            command: FaqCommand::Eval(args),
+        } => learn::eval(&config, args),
         Command::Migrate => ledger::migrate(&config),
         Command::Report(args) => ledger::report(&config, args),
         Command::Import { file } => ledger::import(&config, &file),

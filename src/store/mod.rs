@@ -5,6 +5,7 @@
 //! in [`dialect`]. Personal data is kept in `inquiry_personal`, draft texts and outbox payloads
 //! so that [`Store::purge`] can remove it without touching any indicator.
 
+mod accuracy;
 mod backup;
 mod dialect;
 mod followup;

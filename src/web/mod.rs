@@ -5,6 +5,7 @@
 //! [`app`] builds the whole application as one [`Router`] (tests call it without a socket);
 //! [`serve`] runs it until a shutdown signal, as one task of whatever process hosts it.
 
+mod accuracy;
 mod actions;
 mod auth;
 mod charts;
@@ -261,6 +262,7 @@ pub fn app(state: WebState) -> Router {
         .route("/indicateurs.csv", get(exports::indicators_csv))
         .route("/delais.csv", get(exports::delays_csv))
         .route("/satisfaction.csv", get(exports::satisfaction_csv))
+        .route("/precision-tri.csv", get(accuracy::accuracy_csv))
         .route("/en-retard", get(exports::overdue))
         .route("/en-retard.csv", get(exports::overdue_csv))
         .route(

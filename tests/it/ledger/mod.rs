@@ -1,5 +1,6 @@
 //! Ledger tests: every scenario runs on SQLite and on PostgreSQL through the same code.
 
+mod accuracy;
 mod cli;
 mod import;
 mod purge;
