@@ -124,8 +124,11 @@ async fn plant(store: &Store) {
     }
 }
 
+/// (decided, right) of a group.
+type Counts = (u64, u64);
+
 /// (decided, right) per month and per intake kind, counted straight from the plan.
-fn expected() -> (BTreeMap<String, (u64, u64)>, BTreeMap<Kind, (u64, u64)>) {
+fn expected() -> (BTreeMap<String, Counts>, BTreeMap<Kind, Counts>) {
     let mut months = BTreeMap::new();
     let mut kinds = BTreeMap::new();
     for p in plan() {
