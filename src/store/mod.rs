@@ -8,6 +8,7 @@
 mod accuracy;
 mod backup;
 mod dialect;
+mod facts;
 mod followup;
 mod import;
 mod mail;
@@ -36,6 +37,7 @@ use crate::engagement::Engagements;
 use crate::inquiry::{DraftText, DraftVersion, Event, EventType, InquiryId, Status};
 
 pub use dialect::Backend;
+pub use facts::{FactChange, NewProposal, Proposal};
 pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
 pub use mail::MailCursor;
 pub use outbox::{Job, JobKind, NewJob};

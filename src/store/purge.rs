@@ -170,6 +170,7 @@ impl Store {
         .bind(cut)
         .execute(&mut *tx)
         .await?;
+        super::facts::purge_provenance(&mut tx, cut).await?;
         tx.commit().await?;
         Ok(summary)
     }

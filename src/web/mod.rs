@@ -14,6 +14,7 @@ mod contact;
 mod dashboard;
 mod error;
 mod exports;
+mod facts;
 mod login;
 mod manual;
 mod ops;
@@ -202,6 +203,7 @@ impl WebState {
                 "name": s.name,
                 "role": s.role.as_str(),
                 "indicators": s.role.sees_indicators(),
+                "facts": s.role == Role::Admin,
                 "csrf": csrf,
             }),
             None => Value::Null,
@@ -274,6 +276,16 @@ pub fn app(state: WebState) -> Router {
         .route("/console", get(console::queue))
         .route("/console/recherche", get(console::search))
         .route("/console/saisie", get(manual::form).post(manual::submit))
+        .route("/console/faits", get(facts::index))
+        .route("/console/faits/{facility}", get(facts::facility))
+        .route(
+            "/console/faits/proposition/{id}/confirmer",
+            post(facts::confirm),
+        )
+        .route(
+            "/console/faits/proposition/{id}/refuser",
+            post(facts::refuse),
+        )
         .route("/console/{id}", get(console::inquiry))
         .route("/console/{id}/approuver", post(actions::approve))
         .route("/console/{id}/reaffecter", post(actions::reassign))
