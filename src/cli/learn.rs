@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Args;
 
 use super::core::load_faq;
@@ -36,4 +37,79 @@ pub fn eval(config: &Config, args: EvalArgs) -> anyhow::Result<ExitCode> {
         eval_text(&faq, &AccuracyReport::of(&judged, from, to))
     );
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, Args)]
+pub struct ExportFactsArgs {
+    /// Write here instead of standard output (e.g. `faq/facilities.toml` of a checkout).
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+}
+
+/// `guichet faq export-facts`: the catalogue file with the confirmed facts in force written into
+/// it (comments and order kept), for a territory that keeps its facts in git.
+pub fn export_facts(config: &Config, args: ExportFactsArgs) -> anyhow::Result<ExitCode> {
+    let source = crate::assets::Source::faq(config);
+    let file = source.read("facilities.toml")?;
+    let learned = block_on(async { Ok(open(config).await?.learned_facts().await?) })?;
+    let today = crate::calendar::paris_date(chrono::Utc::now());
+    let (text, written) = crate::learn::export::write_facts(&file.text, &learned, today)
+        .with_context(|| format!("cannot edit {}", file.name))?;
+    match args.out {
+        Some(path) => {
+            std::fs::write(&path, text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "{written} fact(s) from the ledger written to {}",
+                path.display()
+            );
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// For `guichet check`: how many facts come from the files and how many from the ledger.
+pub fn fact_sources(config: &Config, faq: &crate::faq::Faq) -> String {
+    let from_files: usize = faq
+        .catalogue
+        .facilities
+        .iter()
+        .map(|f| {
+            crate::learn::FactField::ALL
+                .iter()
+                .filter(|x| !x.of(&f.facts).trim().is_empty())
+                .count()
+        })
+        .sum();
+    let url = config.database_url();
+    let ledger = match url.strip_prefix("sqlite://") {
+        Some(path) if !std::path::Path::new(path).exists() => "no ledger yet".to_string(),
+        _ => {
+            let today = crate::calendar::paris_date(chrono::Utc::now());
+            let read = block_on(async {
+                let store = open(config).await?;
+                Ok((
+                    store.learned_facts().await?,
+                    store.open_proposals(None).await?.len(),
+                ))
+            });
+            match read {
+                Ok((learned, pending)) => {
+                    let in_force: Vec<_> = learned.iter().filter(|l| l.holds_on(today)).collect();
+                    let mut s = format!(
+                        "{} confirmed in the ledger (override the files), {} proposal(s) waiting for an admin",
+                        in_force.len(),
+                        pending
+                    );
+                    for l in in_force {
+                        s.push_str(&format!("\n  ledger: {} {}", l.facility, l.field));
+                    }
+                    s
+                }
+                Err(e) => format!("ledger not read ({e:#})"),
+            }
+        }
+    };
+    format!("facts: {from_files} from the catalogue files; {ledger}")
 }

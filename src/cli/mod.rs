@@ -116,6 +116,8 @@ pub enum FaqCommand {
     Test,
     /// Sorting accuracy from the ledger's decisions, per month and kind, with the confusions.
     Eval(learn::EvalArgs),
+    /// Write the catalogue with the facts confirmed in the ledger (TOML for `guichet check`).
+    ExportFacts(learn::ExportFactsArgs),
 }
 
 /// Runs one command; the exit code says whether it succeeded.
@@ -150,6 +152,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Faq {
             command: FaqCommand::Eval(args),
         } => learn::eval(&config, args),
+        Command::Faq {
+            command: FaqCommand::ExportFacts(args),
+        } => learn::export_facts(&config, args),
         Command::Migrate => ledger::migrate(&config),
         Command::Report(args) => ledger::report(&config, args),
         Command::Import { file } => ledger::import(&config, &file),

@@ -3,6 +3,7 @@
 //! ([`markers`]) becomes a proposed fact of a facility ([`facts`]) that an admin confirms.
 
 pub mod accuracy;
+pub mod export;
 pub mod facts;
 pub mod markers;
 pub mod present;
