@@ -113,3 +113,51 @@ pub fn fact_sources(config: &Config, faq: &crate::faq::Faq) -> String {
     };
     format!("facts: {from_files} from the catalogue files; {ledger}")
 }
+
+#[derive(Debug, Args)]
+pub struct ExamplesArgs {
+    /// Read the corrections from the ledger (the only source for now).
+    #[arg(long, required = true)]
+    pub from_ledger: bool,
+    /// First receipt date included (YYYY-MM-DD, Europe/Paris).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Write here instead of standard output.
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+}
+
+/// `guichet faq examples --from-ledger`: corrected inquiries as candidate counter-examples of the
+/// rules that fired wrongly, pseudonymised. Purged inquiries have no text left and are skipped.
+pub fn examples(config: &Config, args: ExamplesArgs) -> anyhow::Result<ExitCode> {
+    let since = args
+        .since
+        .as_deref()
+        .map(|d| date(d, "--since"))
+        .transpose()?;
+    let faq = load_faq(config)?;
+    let text = block_on(async {
+        let store = open(config).await?;
+        let judged = store.judged_sortings(since, None).await?;
+        let mut corrected = Vec::new();
+        for j in judged.iter().filter(|j| !j.all_right()) {
+            let Some(message) = store.message(j.inquiry).await? else {
+                continue;
+            };
+            corrected.push(crate::learn::examples::Corrected {
+                judged: j,
+                reference: store.summary(j.inquiry).await?.reference,
+                subject: message.subject.clone(),
+                body: message.body.clone(),
+                sender: message.from.as_ref().and_then(|a| a.name.clone()),
+            });
+        }
+        Ok(crate::learn::examples::candidates(&faq, &corrected))
+    })?;
+    match args.out {
+        Some(path) => std::fs::write(&path, text)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -118,6 +118,8 @@ pub enum FaqCommand {
     Eval(learn::EvalArgs),
     /// Write the catalogue with the facts confirmed in the ledger (TOML for `guichet check`).
     ExportFacts(learn::ExportFactsArgs),
+    /// Corrected inquiries as candidate rule examples (pseudonymised TOML to review and paste).
+    Examples(learn::ExamplesArgs),
 }
 
 /// Runs one command; the exit code says whether it succeeded.
@@ -155,6 +157,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Faq {
             command: FaqCommand::ExportFacts(args),
         } => learn::export_facts(&config, args),
+        Command::Faq {
+            command: FaqCommand::Examples(args),
+        } => learn::examples(&config, args),
         Command::Migrate => ledger::migrate(&config),
         Command::Report(args) => ledger::report(&config, args),
         Command::Import { file } => ledger::import(&config, &file),

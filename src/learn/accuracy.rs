@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::inquiry::{EventType, Kind, RejectReason, Topic};
+use crate::inquiry::{EventType, InquiryId, Kind, RejectReason, Topic};
 
 /// The three labels of a sorting.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -50,6 +50,7 @@ pub enum Verdict {
 /// One decided inquiry: what guichet said at intake and what the decision said.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Judged {
+    pub inquiry: InquiryId,
     /// Paris date of receipt (periods and months use it, as the indicators do).
     pub received: NaiveDate,
     pub intake: Labels,
@@ -87,7 +88,7 @@ impl Judged {
 
 /// Folds one inquiry's events (in log order) into its label; `None` when it was never decided in
 /// a way that says something about the sorting, or when it was imported (not sorted by guichet).
-pub fn judge(steps: &[LabelStep]) -> Option<Judged> {
+pub fn judge(inquiry: InquiryId, steps: &[LabelStep]) -> Option<Judged> {
     let first = steps.first()?;
     if first.event != EventType::Received {
         return None;
@@ -117,6 +118,7 @@ pub fn judge(steps: &[LabelStep]) -> Option<Judged> {
                     Verdict::Corrected(current)
                 };
                 return Some(Judged {
+                    inquiry,
                     received: first.date,
                     intake,
                     rules,
@@ -126,6 +128,7 @@ pub fn judge(steps: &[LabelStep]) -> Option<Judged> {
             EventType::Rejected => {
                 let out = step.reason.as_deref() == Some(RejectReason::HorsPerimetre.label());
                 return out.then_some(Judged {
+                    inquiry,
                     received: first.date,
                     intake,
                     rules,

@@ -3,10 +3,12 @@
 //! ([`markers`]) becomes a proposed fact of a facility ([`facts`]) that an admin confirms.
 
 pub mod accuracy;
+pub mod examples;
 pub mod export;
 pub mod facts;
 pub mod markers;
 pub mod present;
+pub mod pseudonym;
 
 pub use accuracy::{judge, AccuracyReport, Judged, LabelStep, Labels, Tally, Verdict};
 pub use facts::{overlay, recognise, FactField, LearnedFact};

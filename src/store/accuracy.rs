@@ -48,7 +48,9 @@ impl Store {
         for row in &rows {
             let id: i64 = row.try_get("inquiry_id")?;
             if current != Some(id) {
-                judged.extend(judge(&steps));
+                if let Some(previous) = current {
+                    judged.extend(judge(InquiryId(previous), &steps));
+                }
                 steps.clear();
                 current = Some(id);
             }
@@ -78,7 +80,9 @@ impl Store {
                 reason: d.reason,
             });
         }
-        judged.extend(judge(&steps));
+        if let Some(last) = current {
+            judged.extend(judge(InquiryId(last), &steps));
+        }
         Ok(judged)
     }
 }

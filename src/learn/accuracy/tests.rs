@@ -22,10 +22,13 @@ fn step(event: EventType, actor: &str, l: Option<Labels>, reason: Option<&str>) 
 #[test]
 fn an_approval_without_reassignment_confirms_the_intake_labels() {
     let l = labels(Kind::Piscine, Some("piscine-pajeaud"), Topic::Horaires);
-    let j = judge(&[
-        step(EventType::Received, "guichet", Some(l.clone()), None),
-        step(EventType::Approved, "web:alex", None, None),
-    ])
+    let j = judge(
+        InquiryId(1),
+        &[
+            step(EventType::Received, "guichet", Some(l.clone()), None),
+            step(EventType::Approved, "web:alex", None, None),
+        ],
+    )
     .expect("judged");
     assert_eq!(j.verdict, Verdict::Confirmed);
     assert!(j.all_right());
@@ -35,12 +38,15 @@ fn an_approval_without_reassignment_confirms_the_intake_labels() {
 fn a_reassignment_by_an_agent_corrects_and_guichet_reclassifying_does_not() {
     let a = labels(Kind::Siege, None, Topic::Autre);
     let b = labels(Kind::Theatre, Some("espace-cirque"), Topic::Autre);
-    let j = judge(&[
-        step(EventType::Received, "guichet", Some(a.clone()), None),
-        step(EventType::Reassigned, "guichet", Some(a.clone()), None),
-        step(EventType::Reassigned, "discord:7", Some(b.clone()), None),
-        step(EventType::Approved, "discord:7", None, None),
-    ])
+    let j = judge(
+        InquiryId(1),
+        &[
+            step(EventType::Received, "guichet", Some(a.clone()), None),
+            step(EventType::Reassigned, "guichet", Some(a.clone()), None),
+            step(EventType::Reassigned, "discord:7", Some(b.clone()), None),
+            step(EventType::Approved, "discord:7", None, None),
+        ],
+    )
     .expect("judged");
     assert_eq!(j.verdict, Verdict::Corrected(b));
     assert_eq!(j.right(), [false, false, true]);
@@ -49,19 +55,28 @@ fn a_reassignment_by_an_agent_corrects_and_guichet_reclassifying_does_not() {
 #[test]
 fn only_out_of_scope_rejections_count() {
     let a = labels(Kind::Siege, None, Topic::Autre);
-    let out = judge(&[
-        step(EventType::Received, "guichet", Some(a.clone()), None),
-        step(EventType::Rejected, "web:a", None, Some("hors périmètre")),
-    ])
+    let out = judge(
+        InquiryId(1),
+        &[
+            step(EventType::Received, "guichet", Some(a.clone()), None),
+            step(EventType::Rejected, "web:a", None, Some("hors périmètre")),
+        ],
+    )
     .expect("judged");
     assert_eq!(out.verdict, Verdict::OutOfScope);
     assert!(!out.all_right());
-    let spam = judge(&[
-        step(EventType::Received, "guichet", Some(a.clone()), None),
-        step(EventType::Rejected, "web:a", None, Some("spam")),
-    ]);
+    let spam = judge(
+        InquiryId(1),
+        &[
+            step(EventType::Received, "guichet", Some(a.clone()), None),
+            step(EventType::Rejected, "web:a", None, Some("spam")),
+        ],
+    );
     assert_eq!(spam, None);
-    let open = judge(&[step(EventType::Received, "guichet", Some(a), None)]);
+    let open = judge(
+        InquiryId(1),
+        &[step(EventType::Received, "guichet", Some(a), None)],
+    );
     assert_eq!(open, None);
 }
 
@@ -70,6 +85,7 @@ fn the_report_counts_shares_per_month_and_kind_with_confusions() {
     let a = labels(Kind::Siege, None, Topic::Autre);
     let b = labels(Kind::Theatre, Some("espace-cirque"), Topic::Autre);
     let ok = Judged {
+        inquiry: InquiryId(1),
         received: NaiveDate::from_ymd_opt(2026, 3, 2).expect("date"),
         intake: a.clone(),
         rules: vec![],

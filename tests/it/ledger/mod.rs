@@ -2,6 +2,7 @@
 
 mod accuracy;
 mod cli;
+mod examples;
 mod export;
 mod import;
 mod purge;
