@@ -2,6 +2,8 @@
 //! later) under one shutdown signal. `serve` runs until SIGINT/SIGTERM; `sync_once` runs the same
 //! units once (catch up, process, send what is due) and returns.
 
+mod exclusive;
+
 use std::future::Future;
 use std::time::Duration;
 
@@ -58,6 +60,16 @@ impl MailChannel {
             idle_refresh: Duration::from_secs(config.mail.idle_refresh_secs.max(10)),
         })
     }
+}
+
+pub use exclusive::exclusively;
+
+/// The name of the lock held by a mailbox's intake.
+pub fn intake_lock(imap: &ImapSettings) -> String {
+    format!(
+        "imap:{}@{}:{}/{}",
+        imap.user, imap.host, imap.port, imap.mailbox
+    )
 }
 
 /// SIGINT or SIGTERM, whichever comes first.
@@ -141,8 +153,16 @@ pub async fn serve_with(
         idle_refresh,
     }) = mail
     {
+        // One intake per mailbox at a time across instances; the others wait to take over.
         let rx = stop_rx.clone();
-        tasks.spawn(async move { Ok(imap::run_idle(&intake, idle_refresh, rx).await?) });
+        let store = pipeline.store.clone();
+        tasks.spawn(async move {
+            let name = intake_lock(&intake.imap);
+            exclusively(&store, &name, rx, |stop| async {
+                Ok(imap::run_idle(&intake, idle_refresh, stop).await?)
+            })
+            .await
+        });
         let rx = stop_rx.clone();
         let store = pipeline.store.clone();
         tasks.spawn(async move { outbox_worker(&store, &transport, rx).await });
@@ -194,7 +214,11 @@ async fn outbox_worker(
             return Ok(());
         }
         match deliver_due(store, transport, Utc::now()).await {
-            Ok(done) if !done.is_empty() => tracing::info!(?done, "outbox pass"),
+            Ok(done) if !done.is_empty() => {
+                tracing::info!(?done, "outbox pass");
+                // Claims are small: take the next one at once while there is work.
+                continue;
+            }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "outbox pass failed"),
         }
@@ -226,7 +250,8 @@ pub async fn sync_once(mail: &MailChannel) -> Result<OnceReport, ServiceError> {
         delivered.sent += pass.sent;
         delivered.failed += pass.failed;
         delivered.retried += pass.retried;
-        if pass.sent + pass.failed == 0 {
+        delivered.copied += pass.copied;
+        if pass.sent + pass.failed + pass.copied == 0 {
             break;
         }
     }

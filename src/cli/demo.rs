@@ -196,8 +196,9 @@ async fn run(
         let received = start + step * i as i32;
         let route = match sample.channel {
             Channel::Chat => Route::Discord {
-                channel_id: "demo-public".into(),
-                message_id: format!("demo-{i}"),
+                // Discord ids are numbers (snowflakes): the demo's are small ones.
+                channel_id: "1000".into(),
+                message_id: (2000 + i).to_string(),
             },
             _ => Route::mail(&sample.message),
         };

@@ -3,13 +3,12 @@
 //! (The chat acknowledgement is the pipeline's: [`crate::pipeline::Pipeline::acknowledge_chat`].)
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
 use super::post::{render_post, PostInput};
 use super::{Data, DiscordError};
 use crate::calendar::paris_date;
 use crate::inquiry::{InquiryId, Status};
-use crate::store::{JobKind, NewJob};
+use crate::store::{DiscordPost, JobKind, NewJob, Payload, Snowflake};
 
 /// Writes the post job of the latest draft of a waiting inquiry; false when there is nothing to
 /// post (not waiting, no draft, purged) or it was already written.
@@ -61,10 +60,12 @@ pub async fn enqueue_post(
     let job = NewJob {
         inquiry: id,
         kind: JobKind::DiscordPost,
-        transport: "discord".to_string(),
         message_id: format!("<{}.post{version}@discord>", s.reference),
         recipient: None,
-        payload: json!({ "channel_id": channel.to_string(), "content": content }),
+        payload: Payload::DiscordPost(DiscordPost {
+            channel_id: Snowflake(channel.get()),
+            content,
+        }),
     };
     let written = store.enqueue(&job, now).await?;
     data.mark_posted(key);

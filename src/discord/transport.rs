@@ -11,28 +11,13 @@ use serenity::all::{
 
 use super::post::{buttons, split_message, MAX_CONTENT};
 use crate::draft::render::text_to_markdown;
-use crate::pipeline::{DeliveryError, Transport};
-use crate::store::{Job, JobKind};
+use crate::pipeline::{DeliveryError, Receipt, Transport};
+use crate::store::{DiscordAck, DiscordPost, DiscordReply, Job, Payload};
 
 /// Sends `discord` jobs through the bot's HTTP client (rate-limited in production).
 #[derive(Clone)]
 pub struct DiscordTransport {
     pub http: Arc<Http>,
-}
-
-fn field<'a>(job: &'a Job, name: &str) -> Result<&'a str, DeliveryError> {
-    job.payload
-        .get(name)
-        .and_then(Value::as_str)
-        .ok_or_else(|| DeliveryError::Permanent(format!("job {}: no `{name}` in payload", job.id)))
-}
-
-fn id(job: &Job, name: &str) -> Result<u64, DeliveryError> {
-    field(job, name)?
-        .parse::<u64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| DeliveryError::Permanent(format!("job {}: `{name}` is not an id", job.id)))
 }
 
 /// A 4xx other than 429 will not get better; anything else is worth retrying.
@@ -79,49 +64,40 @@ impl DiscordTransport {
         Ok(ids)
     }
 
-    async fn acknowledge(&self, job: &Job) -> Result<Value, DeliveryError> {
-        let channel = ChannelId::new(id(job, "channel_id")?);
-        let message = MessageId::new(id(job, "message_id")?);
-        let text = field(job, "text")?;
-        let dm = job
-            .payload
-            .get("dm")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        if dm {
-            let ids = self.send_text(channel, Some(message), text).await?;
+    async fn acknowledge(&self, job: &Job, ack: &DiscordAck) -> Result<Value, DeliveryError> {
+        let channel = ChannelId::new(ack.channel_id.0);
+        let message = MessageId::new(ack.message_id.0);
+        if ack.dm {
+            let ids = self.send_text(channel, Some(message), &ack.text).await?;
             return Ok(json!({ "channel_id": channel.to_string(), "messages": ids }));
         }
-        let name = field(job, "thread_name").unwrap_or("Votre demande");
         let thread = match channel
-            .create_thread_from_message(&self.http, message, CreateThread::new(name))
+            .create_thread_from_message(&self.http, message, CreateThread::new(&ack.thread_name))
             .await
         {
             Ok(t) => t.id,
             // A retry after a crash: the thread may exist already (its id is the message's).
-            Err(e) if job.attempts > 1 => {
+            Err(e) if job.may_have_left() => {
                 tracing::info!(job = job.id, error = %e, "thread creation failed on retry, using the message's thread");
                 ChannelId::new(message.get())
             }
             Err(e) => return Err(classify(e)),
         };
-        let ids = self.send_text(thread, None, text).await?;
+        let ids = self.send_text(thread, None, &ack.text).await?;
         Ok(json!({ "thread_id": thread.to_string(), "messages": ids }))
     }
 
-    async fn reply(&self, job: &Job) -> Result<Value, DeliveryError> {
-        let channel = ChannelId::new(id(job, "channel_id")?);
-        let reply_to = MessageId::new(id(job, "reply_to")?);
+    async fn reply(&self, reply: &DiscordReply) -> Result<Value, DeliveryError> {
+        let channel = ChannelId::new(reply.channel_id.0);
         let ids = self
-            .send_text(channel, Some(reply_to), field(job, "text")?)
+            .send_text(channel, Some(MessageId::new(reply.reply_to.0)), &reply.text)
             .await?;
         Ok(json!({ "channel_id": channel.to_string(), "messages": ids }))
     }
 
-    async fn post(&self, job: &Job) -> Result<Value, DeliveryError> {
-        let channel = ChannelId::new(id(job, "channel_id")?);
-        let content = field(job, "content")?;
-        let m = quiet(content).components(buttons(job.inquiry.0));
+    async fn post(&self, job: &Job, post: &DiscordPost) -> Result<Value, DeliveryError> {
+        let channel = ChannelId::new(post.channel_id.0);
+        let m = quiet(post.content.as_str()).components(buttons(job.inquiry.0));
         let sent = channel
             .send_message(&self.http, m)
             .await
@@ -135,11 +111,22 @@ impl Transport for DiscordTransport {
         "discord"
     }
 
-    async fn deliver(&self, job: &Job) -> Result<Value, DeliveryError> {
-        match job.kind {
-            JobKind::Ack => self.acknowledge(job).await,
-            JobKind::Reply => self.reply(job).await,
-            JobKind::DiscordPost => self.post(job).await,
+    /// The recovery hook for a job whose earlier attempt may have left. The channel lookup
+    /// (nonce, existing thread, recent messages) is the Discord side's to write; until then an
+    /// interrupted job is sent again (at least once).
+    async fn find_delivered(&self, _job: &Job) -> Result<Option<Receipt>, DeliveryError> {
+        Ok(None)
+    }
+
+    async fn deliver(&self, job: &Job) -> Result<Receipt, DeliveryError> {
+        match &job.payload {
+            Payload::DiscordAck(ack) => self.acknowledge(job, ack).await,
+            Payload::DiscordReply(reply) => self.reply(reply).await,
+            Payload::DiscordPost(post) => self.post(job, post).await,
+            Payload::Mail(_) => Err(DeliveryError::Permanent(format!(
+                "job {}: a mail addressed to Discord",
+                job.id
+            ))),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! SMTP, how replies and acknowledgements leave: a [`Transport`] for outbox jobs of transport
-//! `mail` (lettre with rustls), a copy APPENDed to the Sent folder, the citizen's original
-//! flagged `\Answered`, and a look in the Sent folder before any retry so nothing leaves twice.
+//! `mail` (lettre with rustls). After the server's `250` the job is recorded sent at once; the
+//! copy APPENDed to the Sent folder and the citizen's original flagged `\Answered` come after,
+//! as the outbox's retried copy step. A job whose earlier attempt may have left is first looked
+//! up by Message-ID in the Sent folder, so nothing leaves twice.
 
 use std::time::Duration;
 
@@ -12,8 +14,8 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use crate::config::MailConfig;
 use crate::mail::imap::{self, ImapSettings};
-use crate::pipeline::{DeliveryError, Transport};
-use crate::store::{Job, JobKind};
+use crate::pipeline::{DeliveryError, Receipt, Transport};
+use crate::store::{Job, JobKind, Payload, MAX_REFERENCES};
 
 /// The SMTP side could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -115,18 +117,30 @@ impl SmtpTransport {
         Ok(!found.is_empty())
     }
 
-    /// After sending: a copy in Sent, and the citizen's original flagged `\Answered` (replies).
+    /// After sending: a copy in Sent (once: a copy already there is kept), and the citizen's
+    /// original flagged `\Answered` (replies).
     async fn file_copy(
         &self,
         settings: &ImapSettings,
+        message_id: &str,
         raw: &[u8],
         answered: Option<&str>,
     ) -> Result<(), String> {
         let mut session = imap::connect(settings).await.map_err(|e| e.to_string())?;
         session
-            .append(&self.sent_folder, Some("(\\Seen)"), None, raw)
+            .examine(&self.sent_folder)
             .await
             .map_err(|e| e.to_string())?;
+        let there = session
+            .uid_search(format!("HEADER Message-ID {}", quoted(message_id)))
+            .await
+            .map_err(|e| e.to_string())?;
+        if there.is_empty() {
+            session
+                .append(&self.sent_folder, Some("(\\Seen)"), None, raw)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
         if let Some(original) = answered {
             session
                 .select(&settings.mailbox)
@@ -170,46 +184,46 @@ fn msg_id(id: &str) -> String {
     format!("<{bare}>")
 }
 
-/// The RFC 5322 message of a job: text + HTML alternative, UTF-8, threaded.
+/// The RFC 5322 message of a job: text + HTML alternative, UTF-8, threaded, dated by the attempt
+/// (so the copy kept later is the message that left).
 pub fn build_message(job: &Job) -> Result<lettre::Message, DeliveryError> {
-    let p = &job.payload;
-    let field = |k: &str| p.get(k).and_then(|v| v.as_str()).map(str::to_string);
     let bad = |what: &str| DeliveryError::Permanent(format!("job {}: {what}", job.id));
-    let to_addr = field("to").ok_or_else(|| bad("no recipient"))?;
+    let Payload::Mail(m) = &job.payload else {
+        return Err(bad("not a mail"));
+    };
     let to = Mailbox::new(
-        field("to_name"),
-        to_addr.parse().map_err(|_| bad("invalid recipient"))?,
+        m.to_name.clone(),
+        m.to.parse().map_err(|_| bad("invalid recipient"))?,
     );
-    let from: Mailbox = field("from")
-        .ok_or_else(|| bad("no sender"))?
-        .parse()
-        .map_err(|_| bad("invalid sender"))?;
+    let from: Mailbox = m.from.parse().map_err(|_| bad("invalid sender"))?;
+    let date = job.in_flight_at.unwrap_or(job.created_at);
     let mut builder = lettre::Message::builder()
         .from(from)
         .to(to)
-        .subject(field("subject").unwrap_or_default())
+        .subject(m.subject.clone())
+        .date(std::time::SystemTime::from(date))
         .message_id(Some(job.message_id.clone()));
-    if let Some(parent) = field("in_reply_to") {
-        builder = builder.in_reply_to(msg_id(&parent));
+    if let Some(parent) = &m.in_reply_to {
+        builder = builder.in_reply_to(msg_id(parent));
     }
-    let refs: Vec<String> = p
-        .get("references")
-        .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(msg_id)).collect())
-        .unwrap_or_default();
+    // Bounded here too: a job written before the bound keeps its thread short.
+    let skip = m.references.len().saturating_sub(MAX_REFERENCES);
+    let refs: Vec<String> = m.references[skip..].iter().map(|r| msg_id(r)).collect();
     if !refs.is_empty() {
         builder = builder.references(refs.join(" "));
     }
-    if let Some(auto) = field("auto_submitted") {
-        builder = builder.header(AutoSubmitted(auto));
+    if let Some(auto) = &m.auto_submitted {
+        builder = builder.header(AutoSubmitted(auto.clone()));
     }
-    let text = field("text").unwrap_or_default();
-    let message = match field("html") {
-        Some(html) => builder.multipart(MultiPart::alternative_plain_html(text, html)),
+    let message = match &m.html {
+        Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+            m.text.clone(),
+            html.clone(),
+        )),
         None => builder.singlepart(
             SinglePart::builder()
                 .header(ContentType::TEXT_PLAIN)
-                .body(text),
+                .body(m.text.clone()),
         ),
     };
     message.map_err(|e| bad(&e.to_string()))
@@ -220,21 +234,24 @@ impl Transport for SmtpTransport {
         "mail"
     }
 
-    async fn deliver(&self, job: &Job) -> Result<serde_json::Value, DeliveryError> {
-        if job.attempts > 1 {
-            if let Some(settings) = &self.imap {
-                // Unsure whether an earlier attempt left: look before sending again. If we
-                // cannot look, wait (a temporary failure) rather than risk a second copy.
-                let found = self
-                    .in_sent(settings, &job.message_id)
-                    .await
-                    .map_err(|e| DeliveryError::Temporary(format!("cannot check Sent: {e}")))?;
-                if found {
-                    tracing::info!(job = job.id, "already in Sent: completed without sending");
-                    return Ok(serde_json::json!({ "already_sent": true }));
-                }
-            }
-        }
+    /// An earlier attempt may have left: its copy in Sent says so. Without IMAP there is
+    /// nowhere to look and the job is sent again (at least once, stated in the README).
+    async fn find_delivered(&self, job: &Job) -> Result<Option<Receipt>, DeliveryError> {
+        let Some(settings) = &self.imap else {
+            tracing::warn!(
+                job = job.id,
+                "no IMAP to look in Sent: an interrupted job is sent again"
+            );
+            return Ok(None);
+        };
+        let found = self
+            .in_sent(settings, &job.message_id)
+            .await
+            .map_err(|e| DeliveryError::Temporary(format!("cannot check Sent: {e}")))?;
+        Ok(found.then(|| serde_json::json!({ "already_sent": true })))
+    }
+
+    async fn deliver(&self, job: &Job) -> Result<Receipt, DeliveryError> {
         let message = build_message(job)?;
         let raw = message.formatted();
         self.smtp
@@ -247,16 +264,27 @@ impl Transport for SmtpTransport {
                     DeliveryError::Temporary(e.to_string())
                 }
             })?;
-        if let Some(settings) = &self.imap {
-            let answered = match job.kind {
-                JobKind::Reply => job.payload.get("in_reply_to").and_then(|v| v.as_str()),
-                _ => None,
-            };
-            if let Err(e) = self.file_copy(settings, &raw, answered).await {
-                tracing::warn!(job = job.id, error = %e, "sent, but no copy in Sent / no \\Answered flag");
-            }
-        }
         Ok(serde_json::json!({ "smtp": "accepted" }))
+    }
+
+    fn keeps_copies(&self) -> bool {
+        self.imap.is_some()
+    }
+
+    /// The copy in Sent (unless one is there already) and, for a reply, the citizen's original
+    /// flagged `\Answered`.
+    async fn keep_copy(&self, job: &Job) -> Result<(), DeliveryError> {
+        let Some(settings) = &self.imap else {
+            return Ok(());
+        };
+        let raw = build_message(job)?.formatted();
+        let answered = match (&job.kind, &job.payload) {
+            (JobKind::Reply, Payload::Mail(m)) => m.in_reply_to.as_deref(),
+            _ => None,
+        };
+        self.file_copy(settings, &job.message_id, &raw, answered)
+            .await
+            .map_err(DeliveryError::Temporary)
     }
 }
 
@@ -276,7 +304,7 @@ mod tests {
 mod build_tests {
     use super::build_message;
     use crate::inquiry::InquiryId;
-    use crate::store::{Job, JobKind};
+    use crate::store::{Job, JobKind, MailMessage, Payload};
 
     #[test]
     fn threading_headers_keep_their_brackets() {
@@ -284,11 +312,24 @@ mod build_tests {
             id: 1,
             inquiry: InquiryId(1),
             kind: JobKind::Ack,
-            transport: "mail".into(),
             message_id: "<r.ack@example.test>".into(),
             recipient: None,
-            payload: serde_json::json!({"to": "a@example.net", "from": "b@example.test", "subject": "S", "text": "t", "in_reply_to": "m1@example.net", "references": ["m0@example.net", "m1@example.net"]}),
+            payload: Payload::Mail(MailMessage {
+                to: "a@example.net".into(),
+                to_name: None,
+                from: "b@example.test".into(),
+                subject: "S".into(),
+                text: "t".into(),
+                html: None,
+                in_reply_to: Some("m1@example.net".into()),
+                references: vec!["m0@example.net".into(), "m1@example.net".into()],
+                auto_submitted: None,
+                lang: None,
+            }),
             attempts: 1,
+            in_flight_at: None,
+            claim: String::new(),
+            copy_attempts: 0,
             created_at: chrono::Utc::now(),
         };
         let raw = String::from_utf8(build_message(&job).unwrap().formatted()).unwrap();

@@ -3,12 +3,11 @@
 //! the outbox once per inquiry.
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
 use super::{Pipeline, PipelineError};
 use crate::draft::AckInput;
 use crate::inquiry::InquiryId;
-use crate::store::{JobKind, NewJob};
+use crate::store::{DiscordAck, JobKind, NewJob, Payload, Snowflake};
 
 /// Where a chat acknowledgement goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,15 +51,14 @@ impl Pipeline {
         let job = NewJob {
             inquiry: id,
             kind: JobKind::Ack,
-            transport: "discord".to_string(),
             message_id: format!("<{}.ack@discord>", s.reference),
             recipient: None,
-            payload: json!({
-                "channel_id": place.channel_id.to_string(),
-                "message_id": place.message_id.to_string(),
-                "dm": place.dm,
-                "thread_name": format!("Demande {}", s.reference),
-                "text": draft.text,
+            payload: Payload::DiscordAck(DiscordAck {
+                channel_id: Snowflake(place.channel_id),
+                message_id: Snowflake(place.message_id),
+                dm: place.dm,
+                thread_name: format!("Demande {}", s.reference),
+                text: draft.text,
             }),
         };
         Ok(self.store.enqueue(&job, now).await?)

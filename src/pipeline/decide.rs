@@ -2,13 +2,12 @@
 //! drafted or edited), reassign, reject, or record an answer given outside guichet.
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
 use super::{Pipeline, PipelineError, Route};
 use crate::draft::markers;
 use crate::inquiry::{Actor, FacilityId, Kind, RejectReason};
 use crate::inquiry::{DraftText, InquiryId, Outcome, Status};
-use crate::store::{JobKind, NewJob};
+use crate::store::{DiscordReply, JobKind, MailMessage, NewJob, Payload, Snowflake, StoreError};
 
 /// Why an approval was refused.
 #[derive(Debug, thiserror::Error)]
@@ -58,12 +57,7 @@ impl Pipeline {
             return Err(ApproveError::Markers(left));
         }
         let summary = self.store.summary(id).await?;
-        let route: Route = self
-            .store
-            .route(id)
-            .await?
-            .and_then(|r| serde_json::from_value(r).ok())
-            .unwrap_or(Route::None);
+        let route: Route = self.store.route(id).await?.unwrap_or(Route::None);
         let replies = self
             .store
             .jobs_of(id)
@@ -78,42 +72,54 @@ impl Pipeline {
             self.knowledge.mail.message_id_domain()
         );
         let html = crate::draft::render::text_to_html(&text);
-        let (transport, recipient, payload) = match &route {
+        let (recipient, payload) = match &route {
             Route::Mail {
                 to,
                 name,
                 message_id: original,
                 references,
-            } => {
-                let mut refs = references.clone();
-                refs.extend(original.iter().cloned());
-                let payload = json!({
-                    "to": to,
-                    "to_name": name,
-                    "from": self.knowledge.mail.from,
-                    "subject": latest.subject,
-                    "text": text,
-                    "html": html,
-                    "in_reply_to": original,
-                    "references": refs,
-                    "lang": summary.classification.lang,
-                });
-                ("mail", Some(to.clone()), payload)
-            }
+            } => (
+                Some(to.clone()),
+                Payload::Mail(MailMessage {
+                    to: to.clone(),
+                    to_name: name.clone(),
+                    from: self.knowledge.mail.from.clone(),
+                    subject: latest.subject.clone(),
+                    text: text.clone(),
+                    html: Some(html),
+                    in_reply_to: original.clone(),
+                    references: MailMessage::thread(references, original.as_deref()),
+                    auto_submitted: None,
+                    lang: Some(summary.classification.lang),
+                }),
+            ),
             Route::Discord {
                 channel_id,
                 message_id: original,
             } => {
-                let payload =
-                    json!({ "channel_id": channel_id, "reply_to": original, "text": text });
-                ("discord", None, payload)
+                let id = |s: &str| {
+                    Snowflake::try_from(s.to_string()).map_err(|e| {
+                        ApproveError::from(StoreError::CorruptRow {
+                            table: "inquiry_personal",
+                            row: summary.id.0,
+                            message: format!("route: {e}"),
+                        })
+                    })
+                };
+                (
+                    None,
+                    Payload::DiscordReply(DiscordReply {
+                        channel_id: id(channel_id)?,
+                        reply_to: id(original)?,
+                        text: text.clone(),
+                    }),
+                )
             }
             Route::None => return Err(ApproveError::NoRoute),
         };
         let job = NewJob {
             inquiry: id,
             kind: JobKind::Reply,
-            transport: transport.to_string(),
             message_id,
             recipient,
             payload,

@@ -5,6 +5,7 @@
 //! the rest — acknowledgement into the outbox, draft — idempotently, so an inquiry left half-done
 //! by a crash is simply advanced again on start (`resume`).
 
+mod bounds;
 mod chat_ack;
 mod decide;
 mod deliver;
@@ -16,13 +17,16 @@ use chrono::{DateTime, Utc};
 
 use crate::draft::{AckInput, ReplyInput};
 use crate::inquiry::{Channel, Classification, DraftText, InquiryId, Kind, Message, Status};
-use crate::store::{JobKind, NewInquiry, NewJob, Store, StoreError};
+use crate::store::{JobKind, MailMessage, NewInquiry, NewJob, Payload, Store, StoreError};
 
 pub use crate::inquiry::Route;
 
+pub use bounds::quotable_subject;
 pub use chat_ack::ChatPlace;
 pub use decide::{ApproveError, Decision};
-pub use deliver::{deliver_due, Delivered, DeliveryError, FileTransport, Transport};
+pub use deliver::{
+    deliver_due, Delivered, DeliveryError, FileTransport, Receipt, Transport, CLAIM_BATCH, LEASE,
+};
 pub use followup::MailIntake;
 pub use knowledge::{Knowledge, KnowledgeError};
 
@@ -230,10 +234,15 @@ impl Pipeline {
             return Ok(None);
         }
         let days = k.engagements.answer_days(incoming.channel, c.kind, c.topic);
+        // The subject is quoted back to the sender: hostile text is bounded first.
+        let quoted = Message {
+            subject: quotable_subject(&message.subject),
+            ..message.clone()
+        };
         let draft = k.drafter.acknowledgement(
             &k.faq,
             &AckInput {
-                message,
+                message: &quoted,
                 classification: c,
                 channel: incoming.channel,
                 reference,
@@ -242,25 +251,22 @@ impl Pipeline {
                 deadline: k.calendar.deadline(incoming.received_at, days),
             },
         )?;
-        let mut refs = references.clone();
-        refs.extend(message_id.iter().cloned());
         Ok(Some(NewJob {
             inquiry: id,
             kind: JobKind::Ack,
-            transport: "mail".to_string(),
             message_id: format!("<{reference}.ack@{}>", k.mail.message_id_domain()),
             recipient: Some(to.clone()),
-            payload: serde_json::json!({
-                "to": to,
-                "to_name": name,
-                "from": k.mail.from,
-                "subject": draft.subject,
-                "text": draft.text,
-                "html": draft.html,
-                "in_reply_to": message_id,
-                "references": refs,
-                "auto_submitted": "auto-replied",
-                "lang": draft.lang,
+            payload: Payload::Mail(MailMessage {
+                to: to.clone(),
+                to_name: name.clone(),
+                from: k.mail.from.clone(),
+                subject: draft.subject,
+                text: draft.text,
+                html: Some(draft.html),
+                in_reply_to: message_id.clone(),
+                references: MailMessage::thread(references, message_id.as_deref()),
+                auto_submitted: Some("auto-replied".to_string()),
+                lang: Some(draft.lang),
             }),
         }))
     }
@@ -275,12 +281,7 @@ impl Pipeline {
                 .message(*id)
                 .await?
                 .ok_or(PipelineError::NoMessage(*id))?;
-            let route = self
-                .store
-                .route(*id)
-                .await?
-                .and_then(|r| serde_json::from_value(r).ok())
-                .unwrap_or(Route::None);
+            let route = self.store.route(*id).await?.unwrap_or(Route::None);
             let incoming = Incoming {
                 channel: summary.channel,
                 source_key: String::new(),

@@ -11,6 +11,7 @@ mod dialect;
 mod facts;
 mod followup;
 mod import;
+mod lock;
 mod mail;
 mod outbox;
 mod overdue;
@@ -39,8 +40,12 @@ use crate::inquiry::{DraftText, DraftVersion, Event, EventType, InquiryId, Statu
 pub use dialect::Backend;
 pub use facts::{FactChange, NewProposal, Proposal};
 pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
+pub use lock::NamedLock;
 pub use mail::MailCursor;
-pub use outbox::{Job, JobKind, NewJob};
+pub use outbox::{
+    claim_token, DiscordAck, DiscordPost, DiscordReply, Job, JobKind, MailMessage, NewJob, Payload,
+    Snowflake, Step, MAX_REFERENCES,
+};
 pub use purge::{parse_retention, PurgeSummary, Retention, RetentionError};
 pub use read::InquirySummary;
 pub use search::{Found, SearchQuery};
@@ -57,6 +62,11 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot lock {path}: {source}")]
+    Lock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot connect to {0}: {1}")]
     Connect(String, sqlx::Error),
     #[error("database migration failed: {0}")]
@@ -67,6 +77,12 @@ pub enum StoreError {
     NotFound(InquiryId),
     #[error("inquiry {inquiry}: {message}")]
     Corrupt { inquiry: InquiryId, message: String },
+    #[error("corrupt ledger row {row} ({table}): {message}")]
+    CorruptRow {
+        table: &'static str,
+        row: i64,
+        message: String,
+    },
 }
 
 /// What the store needs to know to compute engagements and references.

@@ -1,12 +1,28 @@
 //! The durable outbox: every message guichet sends (acknowledgement, reply, post to the agents'
 //! channel) is a job written in the same transaction as the decision that caused it, then
-//! delivered by a worker with retries. A job's Message-ID is unique, so enqueueing twice is a no-op.
+//! delivered by a worker. A job's Message-ID is unique, so enqueueing twice is a no-op.
+//!
+//! At most once: a worker claims a few due jobs under a short lease (a token, renewed by a
+//! heartbeat), records each attempt as *in flight* in its own commit before speaking to the
+//! transport, and records the delivery in one commit as soon as the transport accepted it. A job
+//! claimed again after an attempt that never came back is looked up by the transport first
+//! (see `pipeline::Transport::find_delivered`). The copy a transport keeps afterwards (the Sent
+//! folder) is a step of its own, retried on its own.
 
-use chrono::{DateTime, Duration, Utc};
-use serde_json::json;
+mod claim;
+mod delivered;
+mod payload;
+
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{from_secs, secs, EventType, InquiryId, Store, StoreError};
+pub use claim::Step;
+pub use payload::{
+    DiscordAck, DiscordPost, DiscordReply, MailMessage, Payload, Snowflake, MAX_REFERENCES,
+};
+
+use super::{secs, InquiryId, Store, StoreError};
 
 /// What a job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,13 +59,12 @@ impl JobKind {
 pub struct NewJob {
     pub inquiry: InquiryId,
     pub kind: JobKind,
-    /// `mail` or `discord`: which worker delivers it.
-    pub transport: String,
     /// Stable and unique: the same job is never written twice, a retry reuses it.
     pub message_id: String,
     /// The citizen's address (personal data, used for the per-sender cap).
     pub recipient: Option<String>,
-    pub payload: serde_json::Value,
+    /// The message; its variant names the transport that delivers it.
+    pub payload: Payload,
 }
 
 /// A job claimed by a worker.
@@ -58,13 +73,80 @@ pub struct Job {
     pub id: i64,
     pub inquiry: InquiryId,
     pub kind: JobKind,
-    pub transport: String,
     pub message_id: String,
     pub recipient: Option<String>,
-    pub payload: serde_json::Value,
-    /// Earlier attempts: a job with attempts > 0 may have left before a crash.
+    pub payload: Payload,
+    /// Attempts begun before this claim (recorded in flight before the transport was spoken
+    /// to): when above 0, an earlier attempt may have delivered the message.
     pub attempts: i64,
+    /// When the latest attempt began.
+    pub in_flight_at: Option<DateTime<Utc>>,
+    /// The claim this worker holds the job under.
+    pub claim: String,
+    /// Attempts of the copy step (Sent folder) so far.
+    pub copy_attempts: i64,
     pub created_at: DateTime<Utc>,
+}
+
+impl Job {
+    /// An earlier attempt began and never reported back: the message may be out already.
+    pub fn may_have_left(&self) -> bool {
+        self.attempts > 0
+    }
+
+    /// The transport this job is addressed to.
+    pub fn transport(&self) -> &'static str {
+        self.payload.transport()
+    }
+}
+
+/// A new random claim token (a worker's pass).
+pub fn claim_token() -> String {
+    crate::secret::random_bytes(12)
+        .map(hex::encode)
+        .unwrap_or_else(|_| format!("{}-{}", std::process::id(), Utc::now().timestamp_micros()))
+}
+
+const JOB_COLUMNS: &str = "id, inquiry_id, kind, message_id, recipient, payload, attempts, \
+                           in_flight_at, created_at, copy_attempts, claim_token";
+
+/// A stored timestamp, or the row is corrupt.
+fn timestamp(row: i64, column: &str, s: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp(s, 0).ok_or_else(|| StoreError::CorruptRow {
+        table: "outbox",
+        row,
+        message: format!("{column} {s} is not a time"),
+    })
+}
+
+fn decode_job(row: &AnyRow) -> Result<Job, StoreError> {
+    let id: i64 = row.try_get("id")?;
+    let corrupt = |message: String| StoreError::CorruptRow {
+        table: "outbox",
+        row: id,
+        message,
+    };
+    let kind: String = row.try_get("kind")?;
+    let payload: Option<String> = row.try_get("payload")?;
+    let payload = payload.ok_or_else(|| corrupt("no payload (purged?)".into()))?;
+    Ok(Job {
+        id,
+        inquiry: InquiryId(row.try_get("inquiry_id")?),
+        kind: JobKind::parse(&kind).ok_or_else(|| corrupt(format!("unknown kind {kind}")))?,
+        message_id: row.try_get("message_id")?,
+        recipient: row.try_get("recipient")?,
+        payload: Payload::from_json(&payload).map_err(|e| corrupt(format!("payload: {e}")))?,
+        attempts: row.try_get("attempts")?,
+        in_flight_at: row
+            .try_get::<Option<i64>, _>("in_flight_at")?
+            .map(|s| timestamp(id, "in_flight_at", s))
+            .transpose()?,
+        claim: row
+            .try_get::<Option<String>, _>("claim_token")?
+            .unwrap_or_default(),
+        copy_attempts: row.try_get("copy_attempts")?,
+        created_at: timestamp(id, "created_at", row.try_get("created_at")?)?,
+    })
 }
 
 pub(crate) async fn insert_job(
@@ -78,10 +160,10 @@ pub(crate) async fn insert_job(
     )
     .bind(job.inquiry.0)
     .bind(job.kind.as_str())
-    .bind(job.transport.as_str())
+    .bind(job.payload.transport())
     .bind(job.message_id.as_str())
     .bind(job.recipient.clone())
-    .bind(job.payload.to_string())
+    .bind(job.payload.to_json())
     .bind(secs(at))
     .execute(&mut *conn)
     .await?;
@@ -93,126 +175,6 @@ impl Store {
     pub async fn enqueue(&self, job: &NewJob, at: DateTime<Utc>) -> Result<bool, StoreError> {
         let mut conn = self.pool.acquire().await?;
         insert_job(&mut conn, job, at).await
-    }
-
-    /// Claims up to `limit` due jobs of a transport for `lease`: a worker that dies holding them
-    /// releases them when the lease ends, and the next attempt knows it may be a retry.
-    pub async fn claim_jobs(
-        &self,
-        transport: &str,
-        now: DateTime<Utc>,
-        lease: Duration,
-        limit: i64,
-    ) -> Result<Vec<Job>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let rows = sqlx::query(
-            "SELECT id, inquiry_id, kind, transport, message_id, recipient, payload, attempts, created_at FROM outbox \
-             WHERE transport = $1 AND status = 'pending' AND next_attempt_at <= $2 ORDER BY id LIMIT $3",
-        )
-        .bind(transport)
-        .bind(secs(now))
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut jobs = Vec::with_capacity(rows.len());
-        for row in rows {
-            let id: i64 = row.try_get("id")?;
-            // Conditional: another worker may have taken it meanwhile.
-            let taken = sqlx::query(
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1 WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3",
-            )
-            .bind(secs(now + lease))
-            .bind(id)
-            .bind(secs(now))
-            .execute(&mut *tx)
-            .await?;
-            if taken.rows_affected() == 0 {
-                continue;
-            }
-            let kind: String = row.try_get("kind")?;
-            let inquiry = InquiryId(row.try_get("inquiry_id")?);
-            let payload: Option<String> = row.try_get("payload")?;
-            jobs.push(Job {
-                id,
-                inquiry,
-                kind: JobKind::parse(&kind).ok_or_else(|| StoreError::Corrupt {
-                    inquiry,
-                    message: format!("outbox job {id}: unknown kind {kind}"),
-                })?,
-                transport: row.try_get("transport")?,
-                message_id: row.try_get("message_id")?,
-                recipient: row.try_get("recipient")?,
-                payload: payload
-                    .and_then(|p| serde_json::from_str(&p).ok())
-                    .unwrap_or(serde_json::Value::Null),
-                attempts: row.try_get("attempts")?,
-                created_at: from_secs(row.try_get("created_at")?),
-            });
-        }
-        tx.commit().await?;
-        Ok(jobs)
-    }
-
-    /// Marks a job delivered and appends `acknowledged` or `sent` in the same transaction.
-    pub async fn complete_job(
-        &self,
-        job: &Job,
-        at: DateTime<Utc>,
-        detail: serde_json::Value,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL WHERE id = $2 AND status = 'pending'")
-            .bind(secs(at))
-            .bind(job.id)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 1 {
-            let event = match job.kind {
-                JobKind::Ack => Some(EventType::Acknowledged),
-                JobKind::Reply => Some(EventType::Sent),
-                JobKind::DiscordPost => None,
-            };
-            if let Some(event) = event {
-                let mut detail = detail;
-                detail["message_id"] = json!(job.message_id);
-                self.append_in(&mut tx, job.inquiry, event, "guichet", at, &detail)
-                    .await?;
-            }
-            if job.kind == JobKind::Reply {
-                sqlx::query(
-                    "UPDATE inquiries SET status = 'sent' WHERE id = $1 AND status = 'approved'",
-                )
-                .bind(job.inquiry.0)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Records a failed attempt; the job is retried at `next_at`, or given up when `next_at` is None.
-    pub async fn fail_job(
-        &self,
-        job: &Job,
-        error: &str,
-        next_at: Option<DateTime<Utc>>,
-    ) -> Result<(), StoreError> {
-        let error: String = error.chars().take(500).collect();
-        let (status, next) = match next_at {
-            Some(t) => ("pending", Some(secs(t))),
-            None => ("failed", None),
-        };
-        sqlx::query(
-            "UPDATE outbox SET status = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4",
-        )
-        .bind(status)
-        .bind(next)
-        .bind(error)
-        .bind(job.id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
     }
 
     /// Acknowledgements written for a recipient since `since` (the per-sender daily cap).
@@ -237,7 +199,9 @@ impl Store {
         .await?;
         Ok((
             row.try_get("n")?,
-            row.try_get::<Option<i64>, _>("oldest")?.map(from_secs),
+            row.try_get::<Option<i64>, _>("oldest")?
+                .map(|s| timestamp(0, "created_at", s))
+                .transpose()?,
         ))
     }
 
@@ -263,13 +227,40 @@ impl Store {
             .collect()
     }
 
-    /// The stored route (how to answer) of an inquiry, as JSON; None once purged.
-    pub async fn route(&self, id: InquiryId) -> Result<Option<serde_json::Value>, StoreError> {
+    /// The payloads of an inquiry's jobs, oldest first (what it was sent, for the console and
+    /// tests); a payload that does not decode is an error.
+    pub async fn payloads_of(&self, id: InquiryId) -> Result<Vec<(JobKind, Payload)>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS} FROM outbox WHERE inquiry_id = $1 AND payload IS NOT NULL ORDER BY id"
+        ))
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| decode_job(r).map(|j| (j.kind, j.payload)))
+            .collect()
+    }
+
+    /// The stored route (how to answer) of an inquiry; None once purged. A route that does not
+    /// decode into `R` is a corrupt row, never a silent default.
+    pub async fn route<R: serde::de::DeserializeOwned>(
+        &self,
+        id: InquiryId,
+    ) -> Result<Option<R>, StoreError> {
         let route: Option<Option<String>> =
             sqlx::query_scalar("SELECT route FROM inquiry_personal WHERE inquiry_id = $1")
                 .bind(id.0)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(route.flatten().and_then(|r| serde_json::from_str(&r).ok()))
+        route
+            .flatten()
+            .map(|r| {
+                serde_json::from_str(&r).map_err(|e| StoreError::CorruptRow {
+                    table: "inquiry_personal",
+                    row: id.0,
+                    message: format!("route: {e}"),
+                })
+            })
+            .transpose()
     }
 }

@@ -1,17 +1,23 @@
-//! RGPD retention: deletes or pseudonymises personal data of old inquiries; indicators stay.
+//! RGPD retention: deletes personal data of old inquiries; indicators stay.
 //!
-//! Removed: the message (`inquiry_personal`), draft subjects/texts/html, outbox payloads and
-//! errors, survey comments. Kept: the inquiry row, its classification, the event log and the
-//! projection, survey ratings, and a salted hash of the sender's address (to count repeat
-//! requesters without knowing them).
+//! Removed: the message (`inquiry_personal`), draft subjects/texts/html, outbox payloads,
+//! recipients and errors, follow-ups, survey comments — and the sender hash of earlier versions
+//! with its salt (a salt kept in the same database lets anyone match hashes back to addresses,
+//! and nothing reads the hash). Kept: the inquiry row, its classification, the event log and
+//! the projection, survey ratings.
+//!
+//! Erased, not only unlinked: on SQLite the purge runs with `secure_delete` (freed space is
+//! zeroed), then the WAL is checkpointed and truncated, the file rebuilt (`VACUUM`, which drops
+//! stale copies left by earlier updates) and checkpointed again, so neither `guichet.db` nor
+//! its `-wal` holds the purged text. PostgreSQL: see the README (VACUUM makes the space reusable
+//! but does not overwrite it).
 
 use std::str::FromStr;
 
 use chrono::{DateTime, Duration, Months, Utc};
-use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
+use sqlx::{Connection, Executor};
 
-use super::{secs, Store, StoreError};
+use super::{secs, Backend, Store, StoreError};
 
 /// How long personal data is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,58 +68,39 @@ pub struct PurgeSummary {
     /// Inquiries received before the cutoff and not purged before.
     pub inquiries: u64,
     pub messages_deleted: u64,
-    pub senders_pseudonymised: u64,
+    /// Sender hashes of earlier versions dropped.
+    pub sender_hashes_dropped: u64,
     pub drafts_cleared: u64,
     pub outbox_cleared: u64,
-}
-
-/// The per-database salt of sender hashes, created on first use.
-async fn salt(conn: &mut AnyConnection) -> Result<String, StoreError> {
-    let mut seed = Sha256::new();
-    seed.update(format!("{:?}", std::time::SystemTime::now()));
-    seed.update(std::process::id().to_le_bytes());
-    seed.update(format!("{:p}", &seed));
-    sqlx::query(
-        "INSERT INTO ledger_settings (key, value) VALUES ('pseudonym_salt', $1) \
-         ON CONFLICT (key) DO NOTHING",
-    )
-    .bind(hex::encode(seed.finalize()))
-    .execute(&mut *conn)
-    .await?;
-    Ok(
-        sqlx::query_scalar("SELECT value FROM ledger_settings WHERE key = 'pseudonym_salt'")
-            .fetch_one(&mut *conn)
-            .await?,
-    )
+    /// SQLite: the file was rebuilt and its WAL truncated (false while another process kept a
+    /// read open, see [`Store::compact`]).
+    pub file_rewritten: bool,
 }
 
 const OLD: &str = "SELECT id FROM inquiries WHERE received_at < $1";
 
 impl Store {
-    /// Removes personal data of inquiries received before `cutoff`, in one transaction.
+    /// Removes personal data of inquiries received before `cutoff`, in one transaction, then
+    /// (SQLite) erases it from the file.
     pub async fn purge(&self, cutoff: DateTime<Utc>) -> Result<PurgeSummary, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let cut = secs(cutoff);
-        let mut summary = PurgeSummary::default();
-        let salt = salt(&mut tx).await?;
-        let senders = sqlx::query(&format!(
-            "SELECT inquiry_id, from_email FROM inquiry_personal \
-             WHERE from_email IS NOT NULL AND inquiry_id IN ({OLD})"
-        ))
-        .bind(cut)
-        .fetch_all(&mut *tx)
-        .await?;
-        for row in &senders {
-            let id: i64 = row.try_get("inquiry_id")?;
-            let email: String = row.try_get("from_email")?;
-            let hash = Sha256::digest(format!("{salt}:{}", email.trim().to_lowercase()));
-            sqlx::query("UPDATE inquiries SET sender_hash = $1 WHERE id = $2")
-                .bind(hex::encode(hash))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            summary.senders_pseudonymised += 1;
+        let mut conn = self.pool.acquire().await?;
+        if self.backend == Backend::Sqlite {
+            conn.execute("PRAGMA secure_delete = ON").await?;
         }
+        let mut tx = conn.begin().await?;
+        let cut = secs(cutoff);
+        let mut summary = PurgeSummary {
+            sender_hashes_dropped: sqlx::query(
+                "UPDATE inquiries SET sender_hash = NULL WHERE sender_hash IS NOT NULL",
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+            ..PurgeSummary::default()
+        };
+        sqlx::query("DELETE FROM ledger_settings WHERE key = 'pseudonym_salt'")
+            .execute(&mut *tx)
+            .await?;
         let statements = [
             format!("DELETE FROM inquiry_personal WHERE inquiry_id IN ({OLD})"),
             format!(
@@ -172,8 +159,34 @@ impl Store {
         .await?;
         super::facts::purge_provenance(&mut tx, cut).await?;
         tx.commit().await?;
+        drop(conn);
+        summary.file_rewritten = self.compact().await?;
         Ok(summary)
     }
+
+    /// SQLite: truncates the WAL, rebuilds the file without free pages (`VACUUM`, zeroing with
+    /// `secure_delete`) and truncates the WAL again. False when a checkpoint could not finish
+    /// (another process reading): the purged text may stay in the WAL until the next checkpoint.
+    /// PostgreSQL: nothing (its VACUUM runs on its own and does not overwrite).
+    pub async fn compact(&self) -> Result<bool, StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Ok(false);
+        }
+        let mut conn = self.pool.acquire().await?;
+        conn.execute("PRAGMA secure_delete = ON").await?;
+        let first = checkpoint(&mut conn).await?;
+        conn.execute("VACUUM").await?;
+        let second = checkpoint(&mut conn).await?;
+        Ok(first && second)
+    }
+}
+
+/// `wal_checkpoint(TRUNCATE)`; true when it completed (not blocked by a reader).
+async fn checkpoint(conn: &mut sqlx::AnyConnection) -> Result<bool, StoreError> {
+    let busy: i64 = sqlx::query_scalar("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(conn)
+        .await?;
+    Ok(busy == 0)
 }
 
 #[cfg(test)]

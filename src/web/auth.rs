@@ -251,48 +251,84 @@ pub fn csrf_ok(secret: &[u8], headers: &HeaderMap, session: Option<&Session>, to
     }
 }
 
-/// Failed logins allowed per account within [`WINDOW`].
-pub const MAX_FAILURES_PER_ACCOUNT: usize = 5;
-/// Failed logins allowed per client address within [`WINDOW`].
-pub const MAX_FAILURES_PER_IP: usize = 20;
-/// The rate-limit window.
+/// Attempts per account within [`WINDOW`] before each further one must wait.
+pub const FREE_ATTEMPTS_PER_ACCOUNT: usize = 5;
+/// Attempts per client address within [`WINDOW`] before each further one must wait.
+pub const FREE_ATTEMPTS_PER_IP: usize = 20;
+/// How long failures are remembered.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// The longest wait between two attempts on one account (an attacker can slow a colleague's
+/// login down this much, never lock it out).
+pub const MAX_DELAY_ACCOUNT: Duration = Duration::from_secs(30);
+/// The longest wait between two attempts from one address.
+pub const MAX_DELAY_IP: Duration = Duration::from_secs(120);
 
-/// Counts failed logins per account and per client address, in memory.
+/// Throttles logins per account and per client address with growing delays: beyond the free
+/// attempts, each new one waits 1 s, 2 s, 4 s… (capped) after the previous. An attempt is
+/// reserved — counted as a failure — atomically *before* its password is checked, so parallel
+/// guesses cannot all slip through between a check and its count; a success gives the account's
+/// reservation back. In memory, per instance.
 #[derive(Debug, Default)]
 pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    attempts: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+/// A reserved attempt: pass it back to [`LoginLimiter::succeeded`] when the password was right.
+#[derive(Debug)]
+pub struct Reservation {
+    account: String,
+    at: Instant,
+}
+
+fn delay(attempts: usize, free: usize, cap: Duration) -> Duration {
+    match attempts.checked_sub(free) {
+        None => Duration::ZERO,
+        Some(over) => Duration::from_secs(1_u64 << over.min(16)).min(cap),
+    }
 }
 
 impl LoginLimiter {
-    fn recent(map: &mut HashMap<String, Vec<Instant>>, key: &str, now: Instant) -> usize {
-        let list = map.entry(key.to_string()).or_default();
-        list.retain(|t| now.duration_since(*t) < WINDOW);
-        list.len()
-    }
-
-    /// False when the account or the address had too many recent failures.
-    pub fn allowed(&self, ip: &str, account: &str) -> bool {
+    /// Reserves an attempt for `account` from `ip`, or says how long to wait.
+    pub fn reserve(&self, ip: &str, account: &str) -> Result<Reservation, Duration> {
         let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        Self::recent(&mut map, &format!("ip:{ip}"), now) < MAX_FAILURES_PER_IP
-            && Self::recent(&mut map, &format!("account:{account}"), now) < MAX_FAILURES_PER_ACCOUNT
-    }
-
-    pub fn failed(&self, ip: &str, account: &str) {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() > 100_000 {
             map.retain(|_, list| list.iter().any(|t| now.duration_since(*t) < WINDOW));
         }
-        for key in [format!("ip:{ip}"), format!("account:{account}")] {
+        let keys = [
+            (format!("ip:{ip}"), FREE_ATTEMPTS_PER_IP, MAX_DELAY_IP),
+            (
+                format!("account:{account}"),
+                FREE_ATTEMPTS_PER_ACCOUNT,
+                MAX_DELAY_ACCOUNT,
+            ),
+        ];
+        let mut wait = Duration::ZERO;
+        for (key, free, cap) in &keys {
+            let list = map.entry(key.clone()).or_default();
+            list.retain(|t| now.duration_since(*t) < WINDOW);
+            if let Some(last) = list.last() {
+                let due = *last + delay(list.len(), *free, *cap);
+                wait = wait.max(due.saturating_duration_since(now));
+            }
+        }
+        if !wait.is_zero() {
+            return Err(wait);
+        }
+        for (key, _, _) in keys {
             map.entry(key).or_default().push(now);
         }
+        Ok(Reservation {
+            account: account.to_string(),
+            at: now,
+        })
     }
 
-    pub fn succeeded(&self, account: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(&format!("account:{account}"));
+    /// The password was right: the account's failures are forgotten (the address keeps its count).
+    pub fn succeeded(&self, reservation: Reservation) {
+        let mut map = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(&format!("account:{}", reservation.account));
+        let _ = reservation.at;
     }
 }
 
@@ -339,13 +375,49 @@ mod tests {
     }
 
     #[test]
-    fn limiter_blocks_after_the_failures_allowed() {
+    fn beyond_the_free_attempts_each_one_waits_longer_and_never_for_long() {
         let l = LoginLimiter::default();
-        for _ in 0..MAX_FAILURES_PER_ACCOUNT {
-            assert!(l.allowed("1.2.3.4", "a"));
-            l.failed("1.2.3.4", "a");
+        for _ in 0..FREE_ATTEMPTS_PER_ACCOUNT {
+            assert!(l.reserve("1.2.3.4", "a").is_ok());
         }
-        assert!(!l.allowed("5.6.7.8", "a"));
-        assert!(l.allowed("1.2.3.4", "b"));
+        // The sixth waits about a second, from any address; another account is free.
+        let wait = l.reserve("5.6.7.8", "a").expect_err("throttled");
+        assert!(
+            wait <= Duration::from_secs(1) && wait > Duration::ZERO,
+            "{wait:?}"
+        );
+        assert!(l.reserve("1.2.3.4", "b").is_ok());
+        assert_eq!(delay(5, 5, MAX_DELAY_ACCOUNT), Duration::from_secs(1));
+        assert_eq!(delay(7, 5, MAX_DELAY_ACCOUNT), Duration::from_secs(4));
+        assert_eq!(delay(60, 5, MAX_DELAY_ACCOUNT), MAX_DELAY_ACCOUNT);
+        assert_eq!(delay(4, 5, MAX_DELAY_ACCOUNT), Duration::ZERO);
+    }
+
+    #[test]
+    fn parallel_guesses_get_no_more_checks_than_the_free_attempts() {
+        let l = std::sync::Arc::new(LoginLimiter::default());
+        let granted: usize = (0..100)
+            .map(|_| {
+                let l = l.clone();
+                std::thread::spawn(move || l.reserve("9.9.9.9", "victim").is_ok())
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| usize::from(t.join().expect("thread")))
+            .sum();
+        assert_eq!(granted, FREE_ATTEMPTS_PER_ACCOUNT);
+    }
+
+    #[test]
+    fn a_success_gives_the_account_back_its_free_attempts() {
+        let l = LoginLimiter::default();
+        for _ in 0..FREE_ATTEMPTS_PER_ACCOUNT - 1 {
+            l.reserve("1.2.3.4", "a").expect("free");
+        }
+        let ok = l.reserve("1.2.3.4", "a").expect("free");
+        l.succeeded(ok);
+        for _ in 0..FREE_ATTEMPTS_PER_ACCOUNT {
+            assert!(l.reserve("1.2.3.4", "a").is_ok());
+        }
     }
 }

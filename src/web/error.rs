@@ -53,7 +53,7 @@ impl AppError {
             ),
             AppError::TooManyAttempts => (
                 StatusCode::TOO_MANY_REQUESTS,
-                "Trop de tentatives de connexion. Réessayez dans quelques minutes.",
+                "Trop de tentatives de connexion. Réessayez dans quelques secondes.",
             ),
             AppError::BadRequest(message) => (StatusCode::BAD_REQUEST, message),
             AppError::Internal(_) => (

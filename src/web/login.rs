@@ -99,10 +99,14 @@ pub async fn submit(
     st.check_csrf(&headers, None, &f.csrf)?;
     let name = f.name.trim();
     let limiter = &st.inner.limiter;
-    if !limiter.allowed(&ip, name) {
-        tracing::warn!(%ip, account = name, "login rate limit reached");
-        return Err(AppError::TooManyAttempts);
-    }
+    // Reserved before the password is checked: parallel guesses are counted as they come.
+    let reservation = match limiter.reserve(&ip, name) {
+        Ok(r) => r,
+        Err(wait) => {
+            tracing::warn!(%ip, account = name, wait_s = wait.as_secs(), "login throttled");
+            return Err(AppError::TooManyAttempts);
+        }
+    };
     // Password hashing is CPU-bound: off the async threads.
     let accounts_state = st.clone();
     let (account, password) = (name.to_string(), f.password);
@@ -112,7 +116,6 @@ pub async fn submit(
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
     let Some(role) = role else {
-        limiter.failed(&ip, name);
         tracing::info!(%ip, "login failed");
         return login_page(
             &st,
@@ -121,7 +124,7 @@ pub async fn submit(
             StatusCode::UNAUTHORIZED,
         );
     };
-    limiter.succeeded(name);
+    limiter.succeeded(reservation);
     let session = Session::start(name, role).map_err(|e| AppError::Internal(e.to_string()))?;
     tracing::info!(account = name, role = %role, "login");
     let cookie = st.cookie(

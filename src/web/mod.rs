@@ -232,13 +232,21 @@ impl WebState {
 }
 
 /// Security headers on every response: no framing, no sniffing, no referrer (survey tokens are in
-/// URLs), and a CSP that allows no script at all.
+/// URLs), and a CSP that allows no script at all; and `Cache-Control: no-store` on whatever answers
+/// a logged-in request (pages and exports with personal data stay out of every cache).
 async fn security_headers(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    let logged_in = auth::cookie(request.headers(), auth::SESSION_COOKIE).is_some();
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    if logged_in {
+        h.insert(
+            axum::http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        );
+    }
     for (name, value) in [
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),

@@ -6,5 +6,6 @@ mod discord;
 pub mod ledger;
 mod mail;
 mod operations;
+mod outbox;
 mod pipeline;
 pub mod web;

@@ -162,12 +162,11 @@ pub fn purge(config: &Config, args: PurgeArgs) -> anyhow::Result<ExitCode> {
     );
     println!("  inquiries marked purged: {}", summary.inquiries);
     println!("  messages deleted:        {}", summary.messages_deleted);
-    println!(
-        "  senders pseudonymised:   {}",
-        summary.senders_pseudonymised
-    );
     println!("  draft versions cleared:  {}", summary.drafts_cleared);
     println!("  outbox payloads cleared: {}", summary.outbox_cleared);
+    if summary.file_rewritten {
+        println!("  database file rewritten: freed space zeroed, WAL truncated");
+    }
     println!("indicators unchanged (the event log and projection are kept).");
     Ok(ExitCode::SUCCESS)
 }

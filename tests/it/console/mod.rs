@@ -8,20 +8,16 @@ mod ops;
 mod search;
 
 use guichet::inquiry::InquiryId;
-use guichet::store::Store;
+use guichet::store::{JobKind, Store};
 
-/// The payload of the inquiry's reply job (claimed from the outbox).
+/// The payload of the inquiry's reply job, as JSON (what the transport will send).
 pub async fn reply_payload(store: &Store, id: InquiryId) -> Option<serde_json::Value> {
-    let jobs = store
-        .claim_jobs(
-            "mail",
-            chrono::Utc::now() + chrono::Duration::days(1),
-            chrono::Duration::seconds(60),
-            100,
-        )
+    store
+        .payloads_of(id)
         .await
-        .expect("claim");
-    jobs.into_iter()
-        .find(|j| j.inquiry == id && j.kind.as_str() == "reply")
-        .map(|j| j.payload)
+        .expect("payloads")
+        .into_iter()
+        .rev()
+        .find(|(kind, _)| *kind == JobKind::Reply)
+        .map(|(_, p)| serde_json::from_str(&p.to_json()).expect("json"))
 }

@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use guichet::discord::{build_http, DiscordTransport, Settings};
 use guichet::inquiry::InquiryId;
 use guichet::pipeline::deliver_due;
-use guichet::store::{JobKind, NewJob, Store};
+use guichet::store::{DiscordPost, JobKind, NewJob, Payload, Snowflake, Store};
 use serde_json::json;
 
 use super::fake::Fake;
@@ -31,10 +31,12 @@ async fn a_failed_post_is_retried_by_the_outbox() {
     let job = NewJob {
         inquiry: id,
         kind: JobKind::DiscordPost,
-        transport: "discord".to_string(),
         message_id: "<post-test@discord>".to_string(),
         recipient: None,
-        payload: json!({ "channel_id": AGENTS_DEFAULT.to_string(), "content": "brouillon" }),
+        payload: Payload::DiscordPost(DiscordPost {
+            channel_id: Snowflake(AGENTS_DEFAULT),
+            content: "brouillon".to_string(),
+        }),
     };
     let now = Utc::now();
     store.enqueue(&job, now).await.unwrap();

@@ -21,7 +21,12 @@ async fn a_public_message_is_recorded_acknowledged_in_a_thread_and_posted_to_its
     let summary = bot.pipeline.store.summary(id).await.unwrap();
     assert_eq!(summary.channel, Channel::Chat);
     assert_eq!(
-        bot.pipeline.store.route(id).await.unwrap().unwrap(),
+        bot.pipeline
+            .store
+            .route::<serde_json::Value>(id)
+            .await
+            .unwrap()
+            .unwrap(),
         json!({ "transport": "discord", "channel_id": PUBLIC.to_string(), "message_id": m.to_string() })
     );
 

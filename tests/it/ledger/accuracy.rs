@@ -4,12 +4,34 @@
 
 use std::collections::BTreeMap;
 
+use guichet::inquiry::InquiryId;
 use guichet::inquiry::{Channel, Kind, Topic};
 use guichet::learn::AccuracyReport;
-use guichet::store::{JobKind, NewJob, Store};
-use serde_json::json;
+use guichet::store::{JobKind, MailMessage, NewJob, Payload, Store};
 
 use super::support::{classification, on_both_backends, paris, record, TestDb};
+
+/// A reply job for an approval (never delivered here).
+pub fn reply_job(id: InquiryId, key: &str) -> NewJob {
+    NewJob {
+        inquiry: id,
+        kind: JobKind::Reply,
+        message_id: format!("<{key}@vsgp.test>"),
+        recipient: None,
+        payload: Payload::Mail(MailMessage {
+            to: "usager@example.org".into(),
+            to_name: None,
+            from: "contact@vsgp.test".into(),
+            subject: "Re".into(),
+            text: "Bonjour".into(),
+            html: None,
+            in_reply_to: None,
+            references: Vec::new(),
+            auto_submitted: None,
+            lang: None,
+        }),
+    }
+}
 
 /// What happens to one planted inquiry.
 #[derive(Clone, Copy)]
@@ -81,14 +103,7 @@ async fn plant(store: &Store) {
             .await
             .id;
         let later = at + chrono::Duration::hours(2);
-        let job = NewJob {
-            inquiry: id,
-            kind: JobKind::Reply,
-            transport: "mail".into(),
-            message_id: format!("<acc-{i}@vsgp.test>"),
-            recipient: None,
-            payload: json!({}),
-        };
+        let job = reply_job(id, &format!("acc-{i}"));
         match item.decision {
             Decision::Approve => {
                 store

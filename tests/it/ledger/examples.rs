@@ -54,14 +54,7 @@ async fn candidate_examples_carry_no_personal_data_and_the_right_labels() {
         .record_classification(id, &moved, "web:alex", at)
         .await
         .expect("reassign");
-    let job = guichet::store::NewJob {
-        inquiry: id,
-        kind: guichet::store::JobKind::Reply,
-        transport: "mail".into(),
-        message_id: "<examples-1@vsgp.test>".into(),
-        recipient: None,
-        payload: serde_json::json!({}),
-    };
+    let job = super::accuracy::reply_job(id, "examples-1");
     store
         .approve(id, "web:alex", at, None, &job)
         .await

@@ -2,6 +2,7 @@
 
 mod accuracy;
 mod cli;
+mod erasure;
 mod examples;
 mod export;
 mod import;

@@ -56,7 +56,6 @@ async fn purge_keeps_the_report_and_removes_personal_data(db: &TestDb) {
     let summary = s.purge(cutoff).await.expect("purge");
     assert_eq!(summary.inquiries, 9);
     assert_eq!(summary.messages_deleted, 9);
-    assert_eq!(summary.senders_pseudonymised, 9);
     assert_eq!((summary.drafts_cleared, summary.outbox_cleared), (1, 1));
     assert_eq!(s.report(&q).await.expect("after"), before);
     s.rebuild_indicators().await.expect("rebuild");
@@ -82,8 +81,7 @@ async fn purge_keeps_the_report_and_removes_personal_data(db: &TestDb) {
         .await
         .expect("inquiry row");
     let hash: Option<String> = row.try_get("sender_hash").expect("hash");
-    assert_eq!(hash.as_deref().map(str::len), Some(64));
-    assert!(!hash.unwrap_or_default().contains("camille"));
+    assert_eq!(hash, None, "no sender hash: its salt would sit beside it");
     // A second purge finds nothing new.
     assert_eq!(s.purge(cutoff).await.expect("again").inquiries, 0);
     raw.close().await;

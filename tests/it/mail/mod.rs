@@ -2,6 +2,8 @@
 //! receiver delivering into the citizen's Dovecot mailbox.
 
 mod cli;
+mod crash;
+mod instances;
 mod intake;
 mod limits;
 mod outbound;

@@ -89,6 +89,13 @@ impl Transport for Recorder {
     fn name(&self) -> &str {
         "mail"
     }
+    async fn find_delivered(&self, job: &Job) -> Result<Option<serde_json::Value>, DeliveryError> {
+        let sent = self.sent.lock().expect("lock");
+        Ok(sent
+            .iter()
+            .any(|j| j.message_id == job.message_id)
+            .then(|| serde_json::json!({ "already": true })))
+    }
     async fn deliver(&self, job: &Job) -> Result<serde_json::Value, DeliveryError> {
         if self.failures_left.load(Ordering::SeqCst) > 0 {
             self.failures_left.fetch_sub(1, Ordering::SeqCst);

@@ -134,10 +134,14 @@ async fn logins_are_rate_limited_per_account_and_per_address() {
         let r = attempt([10, 0, 0, 2], "claire", "faux").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
-    // The account is locked, even with the right password and from another address.
+    // The account is throttled, even with the right password and from another address…
     let r = attempt([10, 0, 0, 3], "claire", "mot-de-passe-claire").await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.body.contains("Trop de tentatives"));
+    // …for a moment only: nobody can lock a colleague out.
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let r = attempt([10, 0, 0, 3], "claire", "mot-de-passe-claire").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     // Other accounts still log in from another address.
     let r = attempt([10, 0, 0, 3], "alex", "mot-de-passe-alex").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -204,4 +208,54 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_rate_limited() {
     )
     .await;
     assert_eq!(spoofed.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_parallel_wrong_passwords_get_no_more_checks_than_the_limit() {
+    let app = std::sync::Arc::new(TestApp::new().await);
+    let mut jar = Jar::default();
+    let page = app.get("/connexion", &jar).await;
+    jar.keep(&page);
+    let token = page.csrf();
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..100_u8 {
+        let request = jar.request(
+            "POST",
+            "/connexion",
+            Some(&[("name", "claire"), ("password", "faux"), ("csrf", &token)]),
+        );
+        let app = app.clone();
+        tasks.spawn(async move { app.send_from([10, 1, n / 50, n], request).await.status });
+    }
+    let mut checked = 0;
+    while let Some(status) = tasks.join_next().await {
+        let status = status.expect("task");
+        assert!(
+            status == StatusCode::UNAUTHORIZED || status == StatusCode::TOO_MANY_REQUESTS,
+            "{status}"
+        );
+        checked += usize::from(status == StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        checked, 5,
+        "each check was reserved before the password was hashed"
+    );
+}
+
+#[tokio::test]
+async fn authenticated_pages_and_exports_are_never_cached() {
+    let app = TestApp::new().await;
+    let jar = app.login(ADMIN).await;
+    for path in [
+        "/indicateurs",
+        "/indicateurs.csv",
+        "/en-retard",
+        "/en-retard.csv",
+        "/console",
+    ] {
+        let r = app.get(path, &jar).await;
+        assert_eq!(r.cache_control.as_deref(), Some("no-store"), "{path}");
+    }
+    let public = app.get("/transparence", &Jar::default()).await;
+    assert_eq!(public.cache_control, None);
 }

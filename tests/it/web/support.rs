@@ -268,6 +268,7 @@ pub struct Reply {
     pub location: Option<String>,
     pub content_type: String,
     pub set_cookies: Vec<String>,
+    pub cache_control: Option<String>,
     pub body: String,
 }
 
@@ -286,6 +287,7 @@ impl Reply {
             status: parts.status,
             location: header(header::LOCATION),
             content_type: header(header::CONTENT_TYPE).unwrap_or_default(),
+            cache_control: header(header::CACHE_CONTROL),
             set_cookies: parts
                 .headers
                 .get_all(header::SET_COOKIE)

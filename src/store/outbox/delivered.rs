@@ -1,0 +1,135 @@
+//! Recording a delivery: the job sent by one statement right after the transport accepted it
+//! (the commit that closes the window), then the inquiry's event and status in a transaction of
+//! their own, redone after a crash that fell between the two.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::Row;
+
+use super::{timestamp, Job, JobKind};
+use crate::inquiry::{EventType, InquiryId};
+use crate::store::{secs, Store, StoreError};
+
+impl Store {
+    /// Records the delivery: first the job alone, sent, in one statement (the commit that closes
+    /// the window after the server's acceptance, kept as short as it can be), then the inquiry's
+    /// `acknowledged` or `sent` event and status in a transaction of their own. A crash between
+    /// the two leaves the job sent and unrecorded: [`Store::record_deliveries`] finishes it.
+    pub async fn mark_sent(
+        &self,
+        job: &Job,
+        at: DateTime<Utc>,
+        detail: serde_json::Value,
+        copy: bool,
+    ) -> Result<(), StoreError> {
+        if self.mark_delivered(job, at, copy).await? {
+            self.record_delivery(job.id, job.inquiry, job.kind, &job.message_id, at, detail)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The first half of [`Store::mark_sent`]: the job sent, one statement; false when it was
+    /// recorded already.
+    pub async fn mark_delivered(
+        &self,
+        job: &Job,
+        at: DateTime<Utc>,
+        copy: bool,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL, claim_token = NULL, \
+             lease_until = NULL, copy_status = $3, copy_due_at = $1 WHERE id = $2 AND status = 'pending'",
+        )
+        .bind(secs(at))
+        .bind(job.id)
+        .bind(copy.then_some("pending"))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The event and status of a delivered job, once (the second half of [`Store::mark_sent`]).
+    pub async fn record_delivery(
+        &self,
+        id: i64,
+        inquiry: InquiryId,
+        kind: JobKind,
+        message_id: &str,
+        at: DateTime<Utc>,
+        detail: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let first = sqlx::query(
+            "UPDATE outbox SET recorded_at = $1 WHERE id = $2 AND status = 'sent' AND recorded_at IS NULL",
+        )
+        .bind(secs(at))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if first.rows_affected() == 0 {
+            return Ok(());
+        }
+        let event = match kind {
+            JobKind::Ack => Some(EventType::Acknowledged),
+            JobKind::Reply => Some(EventType::Sent),
+            JobKind::DiscordPost => None,
+        };
+        if let Some(event) = event {
+            let mut detail = detail;
+            detail["message_id"] = json!(message_id);
+            self.append_in(&mut tx, inquiry, event, "guichet", at, &detail)
+                .await?;
+        }
+        if kind == JobKind::Reply {
+            sqlx::query(
+                "UPDATE inquiries SET status = 'sent' WHERE id = $1 AND status = 'approved'",
+            )
+            .bind(inquiry.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records the deliveries a crash left unrecorded (sent, no event yet), at their send time.
+    pub async fn record_deliveries(&self) -> Result<usize, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, inquiry_id, kind, message_id, sent_at FROM outbox \
+             WHERE status = 'sent' AND recorded_at IS NULL ORDER BY id LIMIT 100",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for row in &rows {
+            let id: i64 = row.try_get("id")?;
+            let kind: String = row.try_get("kind")?;
+            let kind = JobKind::parse(&kind).ok_or_else(|| StoreError::CorruptRow {
+                table: "outbox",
+                row: id,
+                message: format!("unknown kind {kind}"),
+            })?;
+            let sent_at: Option<i64> = row.try_get("sent_at")?;
+            let at = timestamp(
+                id,
+                "sent_at",
+                sent_at.ok_or_else(|| StoreError::CorruptRow {
+                    table: "outbox",
+                    row: id,
+                    message: "sent without a time".into(),
+                })?,
+            )?;
+            let message_id: String = row.try_get("message_id")?;
+            self.record_delivery(
+                id,
+                InquiryId(row.try_get("inquiry_id")?),
+                kind,
+                &message_id,
+                at,
+                json!({ "recorded_after_restart": true }),
+            )
+            .await?;
+        }
+        Ok(rows.len())
+    }
+}
