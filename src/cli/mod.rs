@@ -2,6 +2,7 @@
 
 mod core;
 mod demo;
+mod demo_learn;
 mod discord;
 mod learn;
 pub(crate) mod ledger;
