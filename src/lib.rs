@@ -18,6 +18,7 @@ pub mod engagement;
 pub mod faq;
 pub mod indicators;
 pub mod inquiry;
+pub mod labels;
 pub mod learn;
 pub mod mail;
 pub mod pipeline;

@@ -42,6 +42,7 @@ pub fn classify(
     config: &Config,
     json: bool,
     chat: bool,
+    explain: bool,
     files: &[PathBuf],
 ) -> anyhow::Result<ExitCode> {
     let faq = load_faq(config)?;
@@ -52,9 +53,15 @@ pub fn classify(
         let shown = file.display().to_string();
         match read_message(file, chat) {
             Ok(message) => {
-                let c = faq.classify(&message);
-                if json {
-                    let line = json!({
+                let explanation = explain.then(|| faq.explain(&message));
+                let c = match &explanation {
+                    Some(e) => e.classification.clone(),
+                    None => faq.classify(&message),
+                };
+                if let (Some(e), false) = (&explanation, json) {
+                    writeln!(out, "== {shown}\n{e}")?;
+                } else if json {
+                    let mut line = json!({
                         "file": shown,
                         "kind": c.kind,
                         "facility": c.facility,
@@ -64,7 +71,17 @@ pub fn classify(
                         "lang": c.lang,
                         "rules": c.rules,
                         "template": c.template,
+                        "soft_automatic": c.soft_automatic(),
+                        "requests": c.requests,
                     });
+                    if let Some(e) = &explanation {
+                        line["explanation"] = json!({
+                            "fired": e.fired,
+                            "kinds": e.trace.kinds,
+                            "places": e.trace.places,
+                            "notes": e.trace.notes,
+                        });
+                    }
                     writeln!(out, "{line}")?;
                 } else {
                     let facility = c.facility.as_ref().map(|f| f.as_str()).unwrap_or("-");

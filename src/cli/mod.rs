@@ -53,6 +53,9 @@ pub enum Command {
         /// Inputs are plain UTF-8 chat messages rather than RFC 5322 mail.
         #[arg(long)]
         chat: bool,
+        /// Show which words weighed what for kind, facility and topic.
+        #[arg(long)]
+        explain: bool,
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -145,7 +148,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     match cli.command {
         Command::Demo(args) => demo::demo(&config, args),
-        Command::Classify { json, chat, files } => core::classify(&config, json, chat, &files),
+        Command::Classify {
+            json,
+            chat,
+            explain,
+            files,
+        } => core::classify(&config, json, chat, explain, &files),
         Command::Draft { chat, file } => core::draft(&config, chat, &file),
         Command::Acknowledge { chat, file } => core::acknowledge(&config, chat, &file),
         Command::Check => core::check(&config),

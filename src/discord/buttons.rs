@@ -9,18 +9,22 @@ use serenity::all::{
     CreateSelectMenuKind, CreateSelectMenuOption, EditMessage, Member, MessageId, RoleId,
 };
 
-use super::post::outcome_line;
+use super::post::{decided_post, outcome_line};
 use super::{Data, DiscordError};
 use crate::inquiry::{Actor, FacilityId, Kind, RejectReason, Verb};
 use crate::inquiry::{InquiryId, Outcome, Standing};
+use crate::labels;
 use crate::pipeline::ApproveError;
 
-/// A parsed `custom_id`: `g:{verb}:{inquiry}[:{post message}]`.
+/// A parsed `custom_id`: `g:{verb}:{inquiry}[:{post message}[:{draft version}]]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
     pub verb: Verb,
     pub inquiry: InquiryId,
+    /// The agents' card the action is about (menus and previews are other messages).
     pub post: Option<MessageId>,
+    /// The draft version a confirmation approves.
+    pub version: Option<u32>,
 }
 
 /// Reads a custom id written by this bot; anything else is None.
@@ -30,6 +34,7 @@ pub fn parse_custom_id(id: &str) -> Option<Action> {
         verb: a.verb,
         inquiry: a.inquiry,
         post: a.post.map(MessageId::new),
+        version: a.version,
     })
 }
 
@@ -57,7 +62,10 @@ pub fn already_decided(s: &Standing) -> String {
                 .to_string()
         })
         .unwrap_or_default();
-    format!("Déjà traitée par {who}{when} (statut : {}).", s.status)
+    format!(
+        "Déjà traitée par {who}{when} (statut : {}).",
+        labels::status(s.status)
+    )
 }
 
 pub(super) fn ephemeral(text: impl Into<String>) -> CreateInteractionResponse {
@@ -107,13 +115,32 @@ pub async fn on_component(
         };
         match action.verb {
             Verb::Approve => {
+                let text = latest_draft(data, action.inquiry).await?;
                 let r = data
                     .pipeline
                     .approve(action.inquiry, &actor(user), None, now)
                     .await;
-                approval_response(r, &i.message.content, "Approuvée", user, now)
+                approval_response(r, &i.message.content, &text, "Approuvée", user, now)
             }
-            Verb::Edit => super::modal::edit_modal(data, action.inquiry).await?,
+            Verb::Send => super::modal::on_send(ctx, data, i, &action, now).await?,
+            Verb::Edit => {
+                let post = action.post.unwrap_or(i.message.id);
+                super::modal::edit_modal(data, action.inquiry, post).await?
+            }
+            Verb::Restore => match data
+                .pipeline
+                .restore_automatic(action.inquiry, &actor(user), now)
+                .await
+            {
+                Ok(Outcome::Done) => {
+                    ephemeral("Demande restaurée : accusé de réception et brouillon préparés.")
+                }
+                Ok(Outcome::AlreadyDecided(s)) => ephemeral(already_decided(&s)),
+                Err(e) => {
+                    tracing::error!(error = %e, "restore failed");
+                    ephemeral(format!("Restauration impossible : {e}"))
+                }
+            },
             Verb::Move => ephemeral_menu(data, action.inquiry, i.message.id, true),
             Verb::No => ephemeral_menu(data, action.inquiry, i.message.id, false),
             Verb::MoveKind | Verb::MoveFacility | Verb::Reject => match (selected, action.post) {
@@ -130,29 +157,65 @@ pub async fn on_component(
     Ok(())
 }
 
+/// The answer to an approval: the card shows what was sent and who approved it; the second
+/// agent is told who was first; a marker left is refused.
 pub(super) fn approval_response(
     r: Result<Outcome, ApproveError>,
-    content: &str,
+    card: &str,
+    sent: &str,
     what: &str,
     user: u64,
     now: DateTime<Utc>,
 ) -> CreateInteractionResponse {
     match r {
-        Ok(Outcome::Done) => update(format!("{content}{}", outcome_line(what, user, now))),
+        Ok(Outcome::Done) => update(sent_card(card, sent, what, user, now)),
         Ok(Outcome::AlreadyDecided(s)) => ephemeral(already_decided(&s)),
-        Err(ApproveError::Markers(list)) => ephemeral(format!(
-            "Approbation impossible : il reste {} marqueur(s) à compléter :\n{}\nUtilisez « Modifier » pour les remplir.",
-            list.len(),
-            list.iter()
-                .map(|m| format!("• {}", crate::draft::render::text_to_markdown(m)))
-                .collect::<Vec<_>>()
-                .join("\n")
-        )),
+        Err(ApproveError::Markers(list)) => ephemeral(markers_left(&list)),
         Err(e) => {
             tracing::error!(error = %e, "approval failed");
             ephemeral(format!("Approbation impossible : {e}"))
         }
     }
+}
+
+/// The card once approved: the answer sent in place of the draft, then who and when.
+pub(super) fn sent_card(
+    card: &str,
+    sent: &str,
+    what: &str,
+    user: u64,
+    now: DateTime<Utc>,
+) -> String {
+    let section = format!(
+        "__Réponse envoyée__\n{}",
+        crate::draft::render::text_to_markdown(sent)
+    );
+    decided_post(card, &section, &outcome_line(what, user, now))
+}
+
+/// Why an approval is refused while markers remain.
+pub fn markers_left(list: &[String]) -> String {
+    format!(
+        "Approbation impossible : il reste {} à compléter :\n{}\nUtilisez « Modifier » pour les remplir.",
+        labels::markers(list.len()),
+        list.iter()
+            .map(|m| format!("• {}", crate::draft::render::text_to_markdown(m)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+}
+
+/// The text an approval sends: the latest draft.
+pub(super) async fn latest_draft(data: &Data, id: InquiryId) -> Result<String, DiscordError> {
+    Ok(data
+        .pipeline
+        .store
+        .drafts(id)
+        .await?
+        .iter()
+        .rev()
+        .find_map(|v| v.draft.as_ref().map(|d| d.text.clone()))
+        .unwrap_or_default())
 }
 
 fn ephemeral_menu(
@@ -164,7 +227,7 @@ fn ephemeral_menu(
     let rows = if reassign {
         let kinds = Kind::ALL
             .iter()
-            .map(|k| CreateSelectMenuOption::new(k.as_str(), k.as_str()))
+            .map(|k| CreateSelectMenuOption::new(labels::kind(*k), k.as_str()))
             .collect();
         let facilities: Vec<_> = Kind::ALL
             .iter()
@@ -198,7 +261,7 @@ fn ephemeral_menu(
     } else {
         let reasons = RejectReason::ALL
             .iter()
-            .map(|r| CreateSelectMenuOption::new(r.label(), r.label()))
+            .map(|r| CreateSelectMenuOption::new(labels::reason(r.label()), r.label()))
             .collect();
         vec![CreateActionRow::SelectMenu(
             CreateSelectMenu::new(
@@ -238,7 +301,10 @@ async fn decide_from_menu(
                 return Ok(ephemeral("Motif inconnu."));
             };
             let o = p.reject(id, &actor(user), reason, now).await?;
-            (o == Outcome::Done, format!("Rejetée ({value})"))
+            (
+                o == Outcome::Done,
+                format!("Rejetée ({})", labels::reason(value)),
+            )
         }
         verb => {
             let (kind, facility) = if verb == Verb::MoveFacility {
@@ -255,9 +321,14 @@ async fn decide_from_menu(
                 };
                 (kind, None)
             };
-            let label = facility
+            let name = facility
                 .as_ref()
-                .map_or_else(|| kind.as_str().to_string(), |f| f.to_string());
+                .and_then(|f| p.knowledge.faq.catalogue.facility(f))
+                .map(|f| f.name.as_str());
+            let label = match name {
+                Some(n) => n.to_string(),
+                None => labels::kind(kind).to_string(),
+            };
             let ok = p.reassign(id, &actor(user), kind, facility, now).await?;
             (
                 ok,
@@ -269,8 +340,33 @@ async fn decide_from_menu(
         return Ok(ephemeral(already_decided(&p.store.standing(id).await?)));
     }
     let reference = p.store.summary(id).await?.reference;
+    // The card keeps the citizen's message; the decision takes the draft's place.
+    let card = match i.channel_id.message(&ctx.http, post).await {
+        Ok(m) => m.content,
+        Err(_) => format!("**{reference}**"),
+    };
+    let section = if action.verb == Verb::Reject {
+        let closing = value
+            .parse::<RejectReason>()
+            .is_ok_and(crate::pipeline::tells_the_citizen);
+        format!(
+            "__Motif du rejet__ : {}{}",
+            labels::reason(value),
+            if closing {
+                "\nUn court message de clôture est envoyé au citoyen."
+            } else {
+                ""
+            }
+        )
+    } else {
+        String::new()
+    };
     let edit = EditMessage::new()
-        .content(format!("**{reference}**{}", outcome_line(&what, user, now)))
+        .content(decided_post(
+            &card,
+            &section,
+            &outcome_line(&what, user, now),
+        ))
         .components(Vec::new())
         .allowed_mentions(serenity::all::CreateAllowedMentions::new());
     if let Err(e) = i.channel_id.edit_message(&ctx.http, post, edit).await {
@@ -289,13 +385,15 @@ mod tests {
     #[test]
     fn custom_ids_round_trip_and_reject_foreign_ones() {
         let a = parse_custom_id("g:reject:42:1234").unwrap();
-        assert_eq!(a.verb, "reject");
+        assert_eq!(a.verb, Verb::Reject);
         assert_eq!(a.inquiry, InquiryId(42));
         assert_eq!(a.post, Some(MessageId::new(1234)));
         assert_eq!(parse_custom_id("g:ok:7").unwrap().post, None);
         assert!(parse_custom_id("x:ok:7").is_none());
         assert!(parse_custom_id("g:ok:abc").is_none());
         assert!(parse_custom_id("g:ok:1:0").is_none());
+        assert_eq!(parse_custom_id("g:send:7:12:3").unwrap().version, Some(3));
+        assert!(parse_custom_id("g:send:7:12:x").is_none());
     }
 
     #[test]
@@ -307,7 +405,7 @@ mod tests {
         };
         assert_eq!(
             already_decided(&s),
-            "Déjà traitée par <@55> (statut : approved)."
+            "Déjà traitée par <@55> (statut : approuvée)."
         );
     }
 }

@@ -9,10 +9,15 @@ use serenity::all::{
 };
 
 use super::buttons::has_role;
+use super::post::days_left;
 use super::{Data, DiscordError};
 use crate::calendar::paris_date;
+use crate::draft::render::text_to_markdown;
+use crate::faq::catalogue::Catalogue;
 use crate::indicators::Indicators;
-use crate::indicators::{GroupBy, ReportQuery};
+use crate::indicators::{GroupBy, OverdueItem, ReportQuery};
+use crate::inquiry::Lang;
+use crate::labels;
 use crate::store::{Store, StoreError};
 
 /// The commands registered in the guild.
@@ -61,11 +66,22 @@ pub fn parse_period(s: &str) -> Option<(NaiveDate, NaiveDate)> {
 }
 
 fn pct(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".to_string(), |p| format!("{p:.1} %"))
+    v.map_or_else(|| "—".to_string(), |p| labels::percent(p, 1))
 }
 
 fn days(v: Option<u32>) -> String {
-    v.map_or_else(|| "—".to_string(), |d| format!("{d} j"))
+    v.map_or_else(
+        || "—".to_string(),
+        |d| labels::working_days(i64::from(d), Lang::Fr),
+    )
+}
+
+/// Where an overdue item is: its facility's name from the catalogue, else its kind's label.
+pub fn place(catalogue: &Catalogue, it: &OverdueItem) -> String {
+    let name = catalogue
+        .facility_by_str(&it.facility)
+        .map(|f| f.name.as_str());
+    text_to_markdown(&labels::facility_or_kind(name, it.kind))
 }
 
 /// The indicator table as shown in Discord.
@@ -99,6 +115,7 @@ pub fn indicator_table(title: &str, i: &Indicators) -> String {
 /// `/indicateurs`: the same query as `guichet report [--from --to] [--by facility]`.
 pub async fn indicators(
     store: &Store,
+    catalogue: &Catalogue,
     period: Option<&str>,
     facility: Option<&str>,
     today: NaiveDate,
@@ -142,7 +159,10 @@ pub async fn indicators(
             _ => "depuis le début".to_string(),
         },
         facility
-            .map(|f| format!(" — {}", crate::draft::render::text_to_markdown(f)))
+            .map(|f| {
+                let name = catalogue.facility_by_str(f).map_or(f, |x| x.name.as_str());
+                format!(" — {}", text_to_markdown(name))
+            })
             .unwrap_or_default()
     );
     let body = match row {
@@ -156,24 +176,27 @@ pub async fn indicators(
 }
 
 /// `/en-attente`: every open inquiry with its deadline, soonest first.
-pub async fn waiting(store: &Store, today: NaiveDate) -> Result<String, StoreError> {
+pub async fn waiting(
+    store: &Store,
+    catalogue: &Catalogue,
+    today: NaiveDate,
+) -> Result<String, StoreError> {
     let items = store.overdue(today, 3650).await?;
     if items.is_empty() {
         return Ok("Aucune demande en attente.".to_string());
     }
-    let mut out = format!("**{} demande(s) en attente**\n", items.len());
+    let mut out = format!(
+        "**{} en attente**\n",
+        labels::count(items.len() as i64, "demande", "demandes")
+    );
     for it in &items {
         let line = format!(
-            "• {} · {} · {} — échéance {} ({} j ouvrés)\n",
+            "• {} · {} · {} — échéance {} ({})\n",
             it.reference,
-            if it.facility.is_empty() {
-                it.kind.as_str()
-            } else {
-                it.facility.as_str()
-            },
-            it.topic.as_str(),
+            place(catalogue, it),
+            labels::topic(it.topic),
             it.deadline.format("%d/%m/%Y"),
-            it.working_days_left
+            days_left(it.working_days_left)
         );
         if out.chars().count() + line.chars().count() > 1950 {
             out.push_str("…\n");
@@ -209,13 +232,17 @@ pub async fn on_command(
             "indicateurs" => {
                 indicators(
                     &data.pipeline.store,
+                    &data.pipeline.knowledge.faq.catalogue,
                     option("période"),
                     option("équipement"),
                     today,
                 )
                 .await?
             }
-            "en-attente" => waiting(&data.pipeline.store, today).await?,
+            "en-attente" => {
+                let catalogue = &data.pipeline.knowledge.faq.catalogue;
+                waiting(&data.pipeline.store, catalogue, today).await?
+            }
             _ => return Ok(()),
         }
     };

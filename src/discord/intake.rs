@@ -3,11 +3,14 @@
 //! recorded beside the original, which never changes.
 
 use chrono::{DateTime, Utc};
-use serenity::all::{ChannelId, Message as DiscordMessage, MessageId, MessageUpdateEvent};
+use serenity::all::{
+    ChannelId, Message as DiscordMessage, MessageId, MessageType, MessageUpdateEvent,
+};
 
-use super::{jobs, Data, DiscordError};
-use crate::inquiry::{Address, Channel, FollowUp, FollowUpKind, Message};
+use super::{catchup, jobs, Data, DiscordError};
+use crate::inquiry::{Address, Channel, FollowUp, FollowUpKind, Message, Status};
 use crate::pipeline::{ChatPlace, Incoming, Intake, Route};
+use crate::store::ChatCursor;
 
 /// What the bot needs of a Discord message (kept small so tests can build one).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,46 +57,88 @@ pub fn is_watched(data: &Data, channel: ChannelId, in_guild: bool) -> bool {
     !in_guild || data.settings.public_channels.contains(&channel)
 }
 
-/// A new message: recorded, acknowledged, drafted and posted to the agents (through the outbox).
+/// A new message from the gateway: taken in (DMs have no guild).
 pub async fn on_message(data: &Data, msg: &DiscordMessage) -> Result<(), DiscordError> {
-    if msg.author.bot || msg.webhook_id.is_some() {
+    let dm = msg.guild_id.is_none();
+    if !is_watched(data, msg.channel_id, !dm) {
         return Ok(());
     }
-    let in_guild = msg.guild_id.is_some();
-    if !is_watched(data, msg.channel_id, in_guild) || msg.content.trim().is_empty() {
-        return Ok(());
-    }
-    let chat = ChatMessage {
-        message_id: msg.id.get(),
-        channel_id: msg.channel_id.get(),
-        author_id: msg.author.id.get(),
-        author_name: msg
-            .author
-            .global_name
-            .clone()
-            .unwrap_or_else(|| msg.author.name.clone()),
-        text: msg.content.clone(),
-        received_at: timestamp(&msg.timestamp),
-    };
-    let now = Utc::now();
-    let intake = data.pipeline.ingest(&to_incoming(&chat), now).await?;
-    if let Intake::Created {
-        id,
-        reference,
-        automatic: false,
-        ..
-    } = intake
-    {
-        tracing::info!(inquiry = id.0, %reference, "discord message recorded");
-        let place = ChatPlace {
-            channel_id: chat.channel_id,
-            message_id: chat.message_id,
-            dm: !in_guild,
+    take_in(data, msg, dm, Utc::now()).await
+}
+
+/// True for what a citizen writes: a human's plain message or reply with text (not a bot, a
+/// webhook, a system message such as "thread created").
+fn is_citizen_message(msg: &DiscordMessage) -> bool {
+    !msg.author.bot
+        && msg.webhook_id.is_none()
+        && matches!(msg.kind, MessageType::Regular | MessageType::InlineReply)
+        && !msg.content.trim().is_empty()
+}
+
+/// A message of a watched channel, from the gateway or read back by the catch-up: recorded,
+/// acknowledged, drafted and posted to the agents (through the outbox), then the channel's cursor
+/// moves past it. Idempotent by message id: taking the same message in twice does nothing more,
+/// except writing a missing acknowledgement job (a crash between recording and the job).
+/// Messages older than the catch-up window are history: recorded, never acknowledged.
+pub async fn take_in(
+    data: &Data,
+    msg: &DiscordMessage,
+    dm: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DiscordError> {
+    let _one_at_a_time = data.intake.lock().await;
+    if is_citizen_message(msg) {
+        let chat = ChatMessage {
+            message_id: msg.id.get(),
+            channel_id: msg.channel_id.get(),
+            author_id: msg.author.id.get(),
+            author_name: msg
+                .author
+                .global_name
+                .clone()
+                .unwrap_or_else(|| msg.author.name.clone()),
+            text: msg.content.clone(),
+            received_at: timestamp(&msg.timestamp),
         };
-        data.pipeline.acknowledge_chat(id, place, now).await?;
-        jobs::enqueue_post(data, id, now).await?;
-        data.wake.notify_one();
+        let history = chat.received_at < now - catchup::window();
+        let mut incoming = to_incoming(&chat);
+        incoming.history = history;
+        let acknowledge = match data.pipeline.ingest(&incoming, now).await? {
+            Intake::Created {
+                id,
+                reference,
+                automatic: false,
+                ..
+            } => {
+                tracing::info!(inquiry = id.0, %reference, history, "discord message recorded");
+                Some(id)
+            }
+            Intake::Duplicate { id } => {
+                let s = data.pipeline.store.summary(id).await?;
+                (s.status != Status::Automatic).then_some(id)
+            }
+            Intake::Created { .. } => None,
+        };
+        if let Some(id) = acknowledge.filter(|_| !history) {
+            let place = ChatPlace {
+                channel_id: chat.channel_id,
+                message_id: chat.message_id,
+                dm,
+            };
+            data.pipeline.acknowledge_chat(id, place, now).await?;
+            jobs::enqueue_post(data, id, now).await?;
+            data.wake.notify_one();
+        }
     }
+    let cursor = ChatCursor {
+        channel_id: msg.channel_id.get(),
+        dm,
+        last_message_id: msg.id.get(),
+    };
+    data.pipeline
+        .store
+        .advance_chat_cursor(&cursor, now)
+        .await?;
     Ok(())
 }
 

@@ -7,8 +7,24 @@ use chrono::{DateTime, Utc};
 use super::post::{render_post, PostInput};
 use super::{Data, DiscordError};
 use crate::calendar::paris_date;
+
 use crate::inquiry::{InquiryId, Status};
 use crate::store::{DiscordPost, JobKind, NewJob, Payload, Snowflake};
+
+/// A rule id as agents read it: a rule about a facility names it (`nom:piscine-pajeaud` →
+/// `nom : Centre aquatique Pajeaud`).
+pub fn rule_label(rule: &str, catalogue: &crate::faq::catalogue::Catalogue) -> String {
+    match rule.split_once(':') {
+        Some((what, id)) => match catalogue.facility_by_str(id) {
+            Some(f) => format!("{what} : {}", f.name),
+            None => rule.to_string(),
+        },
+        None => match catalogue.facility_by_str(rule) {
+            Some(f) => f.name.clone(),
+            None => rule.to_string(),
+        },
+    }
+}
 
 /// Writes the post job of the latest draft of a waiting inquiry; false when there is nothing to
 /// post (not waiting, no draft, purged) or it was already written.
@@ -46,10 +62,16 @@ pub async fn enqueue_post(
         .as_ref()
         .and_then(|f| k.faq.catalogue.facility(f))
         .map(|f| f.name.as_str());
+    let rules: Vec<String> = c
+        .rules
+        .iter()
+        .map(|r| rule_label(r, &k.faq.catalogue))
+        .collect();
     let content = render_post(&PostInput {
         summary: &s,
         message: &message,
         facility_name,
+        rules: &rules,
         draft: &draft,
         deadline,
         working_days_left: k.calendar.working_days_left(paris_date(now), deadline),

@@ -8,9 +8,11 @@
 //! delivery), `settings` (typed configuration).
 
 pub mod buttons;
+pub mod catchup;
 pub mod commands;
 pub mod intake;
 pub mod jobs;
+pub mod lookup;
 pub mod modal;
 pub mod post;
 pub mod reminders;
@@ -58,6 +60,11 @@ pub struct Data {
     posted: Mutex<HashSet<(i64, u32)>>,
     /// Inquiries whose latest draft was posted at least once.
     seen: Mutex<HashSet<i64>>,
+    /// One message taken in at a time, so a channel's cursor never passes a message still
+    /// being recorded.
+    pub(crate) intake: tokio::sync::Mutex<()>,
+    /// One catch-up at a time (two READYs in a row).
+    pub(crate) catching_up: tokio::sync::Mutex<()>,
 }
 
 impl Data {
@@ -68,6 +75,8 @@ impl Data {
             wake: Notify::new(),
             posted: Mutex::new(HashSet::new()),
             seen: Mutex::new(HashSet::new()),
+            intake: tokio::sync::Mutex::new(()),
+            catching_up: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -92,13 +101,14 @@ impl Data {
     }
 }
 
-/// The HTTP client: Discord's API with its rate limiter, or the configured proxy / fake server.
+/// The HTTP client: Discord's API through serenity's rate limiter, or the configured proxy, which
+/// does the limiting (see [`Settings::ratelimiter_disabled`]).
 pub fn build_http(settings: &Settings) -> serenity::all::Http {
     let mut b = HttpBuilder::new(settings.token.expose());
     if let Some(url) = &settings.api_url {
         b = b.proxy(url.as_str());
     }
-    b.ratelimiter_disabled(settings.ratelimiter_disabled)
+    b.ratelimiter_disabled(settings.ratelimiter_disabled())
         .build()
 }
 
@@ -119,6 +129,16 @@ impl EventHandler for Handler {
         let guild: GuildId = self.data.settings.guild;
         if let Err(e) = guild.set_commands(&ctx.http, commands::definitions()).await {
             tracing::error!(error = %e, "slash commands not registered");
+        }
+        // A new session (start, failed RESUME, invalid session): what was written meanwhile
+        // was never dispatched to us.
+        match catchup::catch_up(&self.data, &ctx.http).await {
+            Ok(c) => tracing::info!(
+                channels = c.channels,
+                read = c.read,
+                "discord catch-up done"
+            ),
+            Err(e) => tracing::error!(error = %e, "discord catch-up failed"),
         }
         self.data.wake.notify_one();
     }
@@ -194,6 +214,16 @@ async fn worker(data: Arc<Data>, transport: DiscordTransport) {
 
 async fn reminder_loop(data: Arc<Data>, transport: DiscordTransport) {
     let calendar = data.pipeline.knowledge.calendar;
+    // One instance sends the reminders: the one holding the named lock (the others wait and
+    // take over when it is gone).
+    let _sender = loop {
+        match data.pipeline.store.try_lock("discord-reminders").await {
+            Ok(Some(lock)) => break lock,
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "reminders: cannot take the lock"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    };
     loop {
         let now = Utc::now();
         let at = reminders::next_reminder(now, data.settings.reminder_hour, &calendar);
@@ -202,7 +232,10 @@ async fn reminder_loop(data: Arc<Data>, transport: DiscordTransport) {
         let today = paris_date(Utc::now());
         match data.pipeline.store.overdue(today, 0).await {
             Ok(items) => {
-                for (channel, text) in reminders::reminders(&data.settings, &items, today) {
+                let catalogue = &data.pipeline.knowledge.faq.catalogue;
+                for (channel, text) in
+                    reminders::reminders(&data.settings, catalogue, &items, today)
+                {
                     let m = transport::quiet(text);
                     if let Err(e) = channel.send_message(&transport.http, m).await {
                         tracing::error!(error = %e, "reminder not sent");
@@ -210,6 +243,18 @@ async fn reminder_loop(data: Arc<Data>, transport: DiscordTransport) {
                 }
             }
             Err(e) => tracing::error!(error = %e, "reminders: cannot read the ledger"),
+        }
+        match data.pipeline.soft_automatic().await {
+            Ok(items) => {
+                if let Some((text, rows)) = reminders::soft_automatic_reminder(&items) {
+                    let channel = data.settings.agents_channel(crate::inquiry::Kind::Autre);
+                    let m = transport::quiet(text).components(rows);
+                    if let Err(e) = channel.send_message(&transport.http, m).await {
+                        tracing::error!(error = %e, "soft-automatic reminder not sent");
+                    }
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "reminders: cannot list soft-automatic mail"),
         }
     }
 }

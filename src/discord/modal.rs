@@ -1,23 +1,34 @@
-//! The Modifier form: a modal pre-filled with the latest draft; the text the agent sends back is
-//! what is approved and sent, and is kept as the latest draft when a marker still blocks it.
+//! The Modifier form and its confirmation: a modal pre-filled with the latest draft, labelled
+//! « Réponse à envoyer »; what the agent submits is kept as the latest draft and shown back in an
+//! ephemeral preview with « Envoyer » (approves exactly that version) and « Modifier encore ».
+//! Nothing leaves on the submit alone, and a text that still has a marker is kept, not lost.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serenity::all::{
-    ActionRowComponent, Context, CreateActionRow, CreateInputText, CreateInteractionResponse,
-    CreateModal, InputTextStyle, ModalInteraction,
+    ActionRowComponent, ButtonStyle, ComponentInteraction, Context, CreateActionRow, CreateButton,
+    CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateModal,
+    InputTextStyle, MessageId, ModalInteraction,
 };
 
-use super::buttons::{actor, approval_response, ephemeral, has_role, parse_custom_id, refusal};
+use super::buttons::{
+    actor, already_decided, approval_response, ephemeral, has_role, markers_left, parse_custom_id,
+    refusal, sent_card, update, Action,
+};
 use super::{Data, DiscordError};
-use crate::inquiry::{InquiryId, Verb};
-use crate::pipeline::ApproveError;
+use crate::draft::markers;
+use crate::draft::render::text_to_markdown;
+use crate::inquiry::{InquiryId, Outcome, Verb};
 
 /// Discord's limit for a text input's value.
 const MAX_INPUT: u16 = 4000;
+/// What the preview shows of the text.
+const MAX_PREVIEW: usize = 1500;
 
+/// The form, for the card `post` (so the confirmation can update it).
 pub(super) async fn edit_modal(
     data: &Data,
     id: InquiryId,
+    post: MessageId,
 ) -> Result<CreateInteractionResponse, DiscordError> {
     let drafts = data.pipeline.store.drafts(id).await?;
     let Some(text) = drafts
@@ -33,24 +44,80 @@ pub(super) async fn edit_modal(
             data.settings.console_link(id.0)
         )));
     }
-    let input = CreateInputText::new(InputTextStyle::Paragraph, "Réponse envoyée", "text")
+    let input = CreateInputText::new(InputTextStyle::Paragraph, "Réponse à envoyer", "text")
         .value(text)
         .max_length(MAX_INPUT);
     Ok(CreateInteractionResponse::Modal(
-        CreateModal::new(Verb::Modal.custom_id(id, None), "Modifier la réponse")
-            .components(vec![CreateActionRow::InputText(input)]),
+        CreateModal::new(
+            Verb::Modal.custom_id(id, Some(post.get())),
+            "Modifier la réponse",
+        )
+        .components(vec![CreateActionRow::InputText(input)]),
     ))
 }
 
-/// The text of an ephemeral response (to add a line to it).
-fn response_text(r: &CreateInteractionResponse) -> String {
-    serde_json::to_value(r)
-        .ok()
-        .and_then(|v| v["data"]["content"].as_str().map(str::to_string))
-        .unwrap_or_default()
+/// The agent's text becomes the latest draft (unless it is the latest already); None when the
+/// inquiry is no longer waiting.
+async fn keep_agent_text(
+    data: &Data,
+    id: InquiryId,
+    text: &str,
+    user: u64,
+    now: DateTime<Utc>,
+) -> Result<Option<u32>, DiscordError> {
+    let drafts = data.pipeline.store.drafts(id).await?;
+    let latest = drafts
+        .iter()
+        .rev()
+        .find_map(|v| v.draft.as_ref().map(|d| (v.version, d.text.as_str())));
+    if let Some((version, latest)) = latest {
+        if latest == text && data.pipeline.store.standing(id).await?.status.is_open() {
+            return Ok(Some(version));
+        }
+    }
+    Ok(data
+        .pipeline
+        .keep_agent_text(id, &actor(user), text, now)
+        .await?)
 }
 
-/// The Modifier modal sent back: the edited text is what is approved and sent.
+/// The preview of a submitted text: Envoyer (that version) and Modifier encore, or only
+/// Modifier encore while a marker remains.
+fn preview(id: InquiryId, post: MessageId, version: u32, text: &str) -> CreateInteractionResponse {
+    let left = markers(text);
+    let shown = crate::discord::post::escaped_within(text, MAX_PREVIEW).0;
+    let mut buttons = Vec::new();
+    let head = if left.is_empty() {
+        buttons.push(
+            CreateButton::new(format!(
+                "{}:{version}",
+                Verb::Send.custom_id(id, Some(post.get()))
+            ))
+            .label("Envoyer")
+            .style(ButtonStyle::Success),
+        );
+        format!("**Réponse à envoyer** (brouillon v{version}) — vérifiez, puis « Envoyer » :")
+    } else {
+        format!(
+            "{}\nVotre texte est enregistré (brouillon v{version}) : « Modifier encore » le rouvre.",
+            markers_left(&left)
+        )
+    };
+    buttons.push(
+        CreateButton::new(Verb::Edit.custom_id(id, Some(post.get())))
+            .label("Modifier encore")
+            .style(ButtonStyle::Secondary),
+    );
+    CreateInteractionResponse::Message(
+        CreateInteractionResponseMessage::new()
+            .content(format!("{head}\n\n{shown}"))
+            .components(vec![CreateActionRow::Buttons(buttons)])
+            .ephemeral(true)
+            .allowed_mentions(serenity::all::CreateAllowedMentions::new()),
+    )
+}
+
+/// The Modifier form sent back: kept as the latest draft, shown for confirmation.
 pub async fn on_modal(
     ctx: &Context,
     data: &Data,
@@ -73,38 +140,78 @@ pub async fn on_modal(
                 _ => None,
             })
             .unwrap_or_default();
+        let post = action
+            .post
+            .or_else(|| i.message.as_ref().map(|m| m.id))
+            .unwrap_or(MessageId::new(1));
         if text.trim().is_empty() {
             ephemeral("Réponse vide : rien n'a été envoyé.")
         } else {
-            let now = Utc::now();
-            let r = data
-                .pipeline
-                .approve(action.inquiry, &actor(user), Some(&text), now)
-                .await;
-            let content = i
-                .message
-                .as_ref()
-                .map(|m| m.content.clone())
-                .unwrap_or_default();
-            let kept = match &r {
-                Err(ApproveError::Markers(_)) => {
-                    data.pipeline
-                        .keep_agent_text(action.inquiry, &actor(user), &text, now)
-                        .await?
-                }
-                _ => None,
-            };
-            let response = approval_response(r, &content, "Modifiée et approuvée", user, now);
-            match kept {
-                Some(version) => ephemeral(format!(
-                    "{}\nVotre texte est enregistré (brouillon v{version}) : « Modifier » le rouvre.",
-                    response_text(&response)
+            match keep_agent_text(data, action.inquiry, &text, user, Utc::now()).await? {
+                Some(version) => preview(action.inquiry, post, version, &text),
+                None => ephemeral(already_decided(
+                    &data.pipeline.store.standing(action.inquiry).await?,
                 )),
-                None => response,
             }
         }
     };
     i.create_response(&ctx.http, response).await?;
-    data.wake.notify_one();
     Ok(())
+}
+
+/// « Envoyer » under a preview: approves exactly the previewed version (refused if the draft
+/// changed meanwhile), then the card shows what was sent and who sent it.
+pub(super) async fn on_send(
+    ctx: &Context,
+    data: &Data,
+    i: &ComponentInteraction,
+    action: &Action,
+    now: DateTime<Utc>,
+) -> Result<CreateInteractionResponse, DiscordError> {
+    let id = action.inquiry;
+    let drafts = data.pipeline.store.drafts(id).await?;
+    let latest = drafts
+        .iter()
+        .rev()
+        .find_map(|v| v.draft.as_ref().map(|d| (v.version, d.text.clone())));
+    let Some((version, text)) = latest else {
+        return Ok(ephemeral("Aucun brouillon à envoyer."));
+    };
+    if action.version != Some(version) {
+        return Ok(ephemeral(
+            "Le brouillon a changé depuis cet aperçu : rouvrez « Modifier ».",
+        ));
+    }
+    let user = i.user.id.get();
+    let r = data
+        .pipeline
+        .approve(id, &actor(user), Some(&text), now)
+        .await;
+    let done = matches!(r, Ok(Outcome::Done));
+    let response = approval_response(r, "", &text, "Modifiée et approuvée", user, now);
+    if !done {
+        return Ok(response);
+    }
+    if let Some(post) = action.post.filter(|p| p.get() > 1) {
+        let card = i
+            .channel_id
+            .message(&ctx.http, post)
+            .await
+            .map(|m| m.content)
+            .unwrap_or_default();
+        let edit = serenity::all::EditMessage::new()
+            .content(sent_card(&card, &text, "Modifiée et approuvée", user, now))
+            .components(Vec::new())
+            .allowed_mentions(serenity::all::CreateAllowedMentions::new());
+        if let Err(e) = i.channel_id.edit_message(&ctx.http, post, edit).await {
+            tracing::warn!(error = %e, "could not update the agents' post");
+        }
+    }
+    Ok(update(format!(
+        "Réponse envoyée :\n\n{}",
+        text_to_markdown(&text)
+            .chars()
+            .take(MAX_PREVIEW)
+            .collect::<String>()
+    )))
 }

@@ -7,6 +7,7 @@ use serenity::all::{ButtonStyle, CreateActionRow, CreateButton};
 
 use crate::draft::render::text_to_markdown;
 use crate::inquiry::{InquiryId, Message, Verb};
+use crate::labels;
 use crate::store::InquirySummary;
 
 /// Discord's limit for a message's content.
@@ -16,17 +17,38 @@ const MAX_CITIZEN: usize = 700;
 /// What the draft may take in a post.
 const MAX_DRAFT: usize = 800;
 
-/// `text` escaped for Discord and cut (on the raw text, so no escape is split) to `max`
+/// A citizen's text as agents read it in Discord: hiding characters made visible, everything
+/// escaped (nothing formats or mentions), and the lines they quoted shown as a quote.
+pub fn citizen_markdown(text: &str) -> String {
+    let shown = labels::shown(text);
+    let mut out = Vec::new();
+    for line in shown.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('>') {
+            let quoted = trimmed.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+            out.push(format!("> {}", text_to_markdown(quoted)));
+        } else {
+            out.push(text_to_markdown(line));
+        }
+    }
+    out.join("\n").trim_end().to_string()
+}
+
+/// `text` rendered by `render` and cut (on the raw text, so no escape is split) to `max`
 /// characters; true when it was cut.
 pub fn escaped_within(text: &str, max: usize) -> (String, bool) {
-    let full = text_to_markdown(text);
+    within(text, max, text_to_markdown)
+}
+
+fn within(text: &str, max: usize, render: fn(&str) -> String) -> (String, bool) {
+    let full = render(text);
     if full.chars().count() <= max {
         return (full, false);
     }
     let mut n = max.min(text.chars().count());
     loop {
         let cut: String = text.chars().take(n).collect();
-        let escaped = text_to_markdown(&cut);
+        let escaped = render(&cut);
         if escaped.chars().count() < max || n == 0 {
             return (format!("{escaped}…"), true);
         }
@@ -34,25 +56,46 @@ pub fn escaped_within(text: &str, max: usize) -> (String, bool) {
     }
 }
 
-/// Cuts plain text into pieces of at most `max` characters, on line breaks when possible.
+/// Where a piece of at most `max` characters of `text` best ends (a char count): after a
+/// paragraph, else a line, else a sentence, else a word; mid-word only for a "word" longer than
+/// `max` (a URL), since nothing else fits.
+fn cut_at(text: &str, max: usize) -> usize {
+    let chars: Vec<char> = text.chars().take(max + 1).collect();
+    if chars.len() <= max {
+        return chars.len();
+    }
+    let window = &chars[..max];
+    let after = |pred: &dyn Fn(usize) -> bool| (1..max).rev().find(|&i| pred(i));
+    let paragraph = after(&|i| window[i - 1] == '\n' && i >= 2 && window[i - 2] == '\n');
+    let line = after(&|i| window[i - 1] == '\n');
+    let sentence = after(&|i| {
+        matches!(window[i - 1], ' ' | '\u{a0}')
+            && i >= 2
+            && matches!(window[i - 2], '.' | '!' | '?' | '…' | ':' | ';')
+    });
+    let word = after(&|i| window[i - 1].is_whitespace());
+    [paragraph, line, sentence, word]
+        .into_iter()
+        .flatten()
+        .find(|&i| i > max / 4)
+        .unwrap_or(max)
+}
+
+/// Cuts text into pieces of at most `max` characters on paragraph, line, sentence or word
+/// boundaries (never mid-word); the pieces put together are the text.
 pub fn split_message(text: &str, max: usize) -> Vec<String> {
     let mut parts = Vec::new();
-    let mut current = String::new();
-    for line in text.split_inclusive('\n') {
-        if current.chars().count() + line.chars().count() > max && !current.is_empty() {
-            parts.push(std::mem::take(&mut current));
+    let mut rest = text;
+    while !rest.is_empty() {
+        let n = cut_at(rest, max);
+        let byte = rest.char_indices().nth(n).map_or(rest.len(), |(b, _)| b);
+        let (part, tail) = rest.split_at(byte);
+        if !part.trim().is_empty() {
+            parts.push(part.to_string());
+        } else if let Some(last) = parts.last_mut() {
+            last.push_str(part);
         }
-        if line.chars().count() > max {
-            let chars: Vec<char> = line.chars().collect();
-            for chunk in chars.chunks(max) {
-                parts.push(chunk.iter().collect());
-            }
-        } else {
-            current.push_str(line);
-        }
-    }
-    if !current.trim().is_empty() {
-        parts.push(current);
+        rest = tail;
     }
     parts
 }
@@ -62,6 +105,8 @@ pub struct PostInput<'a> {
     pub summary: &'a InquirySummary,
     pub message: &'a Message,
     pub facility_name: Option<&'a str>,
+    /// The rules that fired, as agents read them (facility names, not ids).
+    pub rules: &'a [String],
     pub draft: &'a str,
     pub deadline: chrono::NaiveDate,
     pub working_days_left: i64,
@@ -77,12 +122,12 @@ pub fn render_post(p: &PostInput<'_>) -> String {
         Some(a) => {
             let name = a.name.as_deref().unwrap_or("");
             if name.is_empty() {
-                text_to_markdown(&a.email)
+                citizen_markdown(&a.email)
             } else {
                 format!(
                     "{} ({})",
-                    text_to_markdown(name),
-                    text_to_markdown(&a.email)
+                    citizen_markdown(name),
+                    citizen_markdown(&a.email)
                 )
             }
         }
@@ -91,38 +136,34 @@ pub fn render_post(p: &PostInput<'_>) -> String {
     let received = s
         .received_at
         .with_timezone(&chrono_tz::Europe::Paris)
-        .format("%d/%m/%Y %H:%M");
+        .format("%d/%m/%Y à %H:%M");
     let place = match p.facility_name {
-        Some(name) => format!("{} — {}", c.kind.as_str(), text_to_markdown(name)),
-        None => format!("{} (équipement non déterminé)", c.kind.as_str()),
+        Some(name) => format!("{} — {}", labels::kind(c.kind), text_to_markdown(name)),
+        None => labels::facility_or_kind(None, c.kind),
     };
-    let rules = if c.rules.is_empty() {
+    let rules = if p.rules.is_empty() {
         "aucune".to_string()
     } else {
-        text_to_markdown(&c.rules.join(", "))
+        text_to_markdown(&p.rules.join(", "))
     };
-    let left = match p.working_days_left {
-        n if n < 0 => format!("**en retard de {} jour(s) ouvré(s)**", -n),
-        0 => "**à répondre aujourd'hui**".to_string(),
-        n => format!("{n} jour(s) ouvré(s) restant(s)"),
-    };
-    let (citizen, cut_citizen) = escaped_within(&p.message.body, MAX_CITIZEN);
+    let left = days_left(p.working_days_left);
+    let (citizen, cut_citizen) = within(&p.message.body, MAX_CITIZEN, citizen_markdown);
     let (draft, cut_draft) = escaped_within(p.draft, MAX_DRAFT);
     let subject = if p.message.subject.trim().is_empty() {
         String::new()
     } else {
-        format!("Objet : {}\n", text_to_markdown(p.message.subject.trim()))
+        format!("Objet : {}\n", citizen_markdown(p.message.subject.trim()))
     };
     let mut out = format!(
         "**{reference}** · {channel} · brouillon v{version}\n\
          De : {who} · reçu le {received}\n\
          Équipement : {place} · sujet : {topic} · règles : {rules}\n\
          Échéance : {deadline} ({left})\n\
-         {subject}\n__Message__\n{citizen}\n\n__Brouillon proposé__\n{draft}\n",
+         {subject}\n__Message__\n{citizen}\n{DRAFT_HEADING}{draft}\n",
         reference = s.reference,
-        channel = s.channel.as_str(),
+        channel = labels::channel(s.channel),
         version = p.version,
-        topic = c.topic.as_str(),
+        topic = labels::topic(c.topic),
         deadline = p.deadline.format("%d/%m/%Y"),
     );
     if cut_citizen || cut_draft {
@@ -130,10 +171,50 @@ pub fn render_post(p: &PostInput<'_>) -> String {
     } else {
         out.push_str(&format!("\nConsole : <{}>", p.console_link));
     }
+    cap(out)
+}
+
+/// Where the draft starts in a post (what a decision replaces).
+const DRAFT_HEADING: &str = "\n__Brouillon proposé__\n";
+
+fn cap(out: String) -> String {
     if out.chars().count() > MAX_CONTENT {
-        out = out.chars().take(MAX_CONTENT - 1).collect::<String>() + "…";
+        out.chars().take(MAX_CONTENT - 1).collect::<String>() + "…"
+    } else {
+        out
     }
-    out
+}
+
+/// The time left to answer: "1 jour ouvré restant", "en retard de 2 jours ouvrés".
+pub fn days_left(n: i64) -> String {
+    match n {
+        n if n < 0 => format!(
+            "**en retard de {}**",
+            labels::working_days(-n, crate::inquiry::Lang::Fr)
+        ),
+        0 => "**à répondre aujourd'hui**".to_string(),
+        1 => "1 jour ouvré restant".to_string(),
+        n => format!("{n} jours ouvrés restants"),
+    }
+}
+
+/// The post once an agent decided: the header and the citizen's message stay; the draft gives
+/// way to what was decided (`section`: the answer sent, or the reason), then who and when.
+pub fn decided_post(post: &str, section: &str, outcome: &str) -> String {
+    let head = post.split(DRAFT_HEADING).next().unwrap_or(post).trim_end();
+    let mut section: String = section.to_string();
+    let room = MAX_CONTENT.saturating_sub(head.chars().count() + outcome.chars().count() + 8);
+    if section.chars().count() > room {
+        section = section
+            .chars()
+            .take(room.saturating_sub(1))
+            .collect::<String>()
+            + "…";
+    }
+    if section.is_empty() {
+        return cap(format!("{head}{outcome}"));
+    }
+    cap(format!("{head}\n\n{section}{outcome}"))
 }
 
 /// The four buttons under a post; ids carry the inquiry id.
@@ -184,6 +265,28 @@ mod tests {
     #[test]
     fn short_text_is_only_escaped() {
         assert_eq!(escaped_within("a_b", 10), ("a\\_b".to_string(), false));
+    }
+
+    #[test]
+    fn a_long_answer_is_split_between_sentences_never_mid_word() {
+        let sentence = "Le bassin sportif ouvre à nouveau après les travaux de rénovation. ";
+        let text = format!("Bonjour,\n\n{}\n\nCordialement", sentence.repeat(44));
+        assert!(text.chars().count() > 2900);
+        let parts = split_message(&text, 2000);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts.concat(), text);
+        for p in &parts[..parts.len() - 1] {
+            assert!(
+                p.ends_with(". ") || p.ends_with('\n'),
+                "cut mid-sentence: …{:?}",
+                &p[p.len() - 20..]
+            );
+        }
+        let words = "anticonstitutionnellement ".repeat(100);
+        for p in split_message(&words, 300) {
+            assert!(p.chars().count() <= 300);
+            assert!(p.starts_with("anti"), "cut mid-word: {p:?}");
+        }
     }
 
     #[test]

@@ -23,7 +23,9 @@ pub enum SettingsError {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub token: Secret,
-    /// `None`: Discord itself (rate limiter on); `Some`: a proxy or the tests' fake server.
+    /// `None`: Discord itself, through serenity's rate limiter. `Some`: an HTTP proxy in front
+    /// of Discord's API that does its own rate limiting (twilight-http-proxy, a Discord stand-in);
+    /// see [`Settings::ratelimiter_disabled`].
     pub api_url: Option<String>,
     pub guild: GuildId,
     pub public_channels: HashSet<ChannelId>,
@@ -37,8 +39,6 @@ pub struct Settings {
     pub reminder_hour: u32,
     /// How often the outbox and new drafts are looked at (woken early after each action).
     pub tick: Duration,
-    /// Leave the rate limiter off: only for tests against a local fake server.
-    pub ratelimiter_disabled: bool,
 }
 
 fn snowflake(key: &str, value: &str) -> Result<u64, SettingsError> {
@@ -68,7 +68,9 @@ impl Settings {
         let api_url = match c.api_url.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(u) if u.starts_with("http://") || u.starts_with("https://") => {
-                Some(u.trim_end_matches('/').to_string())
+                // The proxy replaces `https://discord.com`: the API path follows it.
+                let base = u.trim_end_matches('/');
+                Some(base.strip_suffix("/api/v10").unwrap_or(base).to_string())
             }
             Some(u) => {
                 return Err(SettingsError::Invalid {
@@ -110,7 +112,6 @@ impl Settings {
         };
         Ok(Settings {
             token: c.token.clone(),
-            ratelimiter_disabled: false,
             api_url,
             guild: GuildId::new(snowflake("guild_id", &c.guild_id)?),
             public_channels,
@@ -122,6 +123,14 @@ impl Settings {
             reminder_hour,
             tick: Duration::from_secs(5),
         })
+    }
+
+    /// True when serenity's own rate limiter is left off: only behind `api_url`. Serenity 0.12's
+    /// limiter builds every request for `https://discord.com` and ignores the proxy (so with it
+    /// on, `api_url` would be silently bypassed); a proxy is, as serenity's documentation says,
+    /// where rate limiting is delegated. Straight to Discord, the limiter is always on.
+    pub fn ratelimiter_disabled(&self) -> bool {
+        self.api_url.is_some()
     }
 
     /// The agents' channel where drafts of this kind are posted.
@@ -175,6 +184,21 @@ mod tests {
         assert_eq!(s.agents_channel(Kind::Theatre), ChannelId::new(20));
         assert_eq!(s.all_agents_channels().len(), 2);
         assert_eq!(s.reminder_hour, 8);
+        assert!(!s.ratelimiter_disabled(), "straight to Discord: limiter on");
+    }
+
+    #[test]
+    fn a_proxy_url_is_honoured_and_takes_over_rate_limiting() {
+        let mut c = config();
+        c.api_url = Some("http://127.0.0.1:3000/api/v10/".into());
+        let s = Settings::from_config(&c).unwrap();
+        assert_eq!(s.api_url.as_deref(), Some("http://127.0.0.1:3000"));
+        assert!(s.ratelimiter_disabled());
+        let http = super::super::build_http(&s);
+        assert_eq!(http.proxy.as_deref(), Some("http://127.0.0.1:3000"));
+        assert!(http.ratelimiter.is_none());
+        c.api_url = Some("ftp://x".into());
+        assert!(Settings::from_config(&c).is_err());
     }
 
     #[test]

@@ -33,7 +33,12 @@ impl Drafter {
             }
         }
         for lang in Lang::ALL {
-            for name in ["reply", "acknowledgement", "acknowledgement-chat"] {
+            for name in [
+                "reply",
+                "acknowledgement",
+                "acknowledgement-chat",
+                "closing",
+            ] {
                 if !self.has_template(&format!("{lang}/{name}")) {
                     problems.push(format!("missing template `{lang}/{name}`"));
                 }
@@ -132,6 +137,7 @@ pub fn combinations(faq: &Faq) -> Vec<Classification> {
                         lang: *lang,
                         rules: Vec::new(),
                         template: template.clone(),
+                        requests: Vec::new(),
                     });
                 }
             }

@@ -175,6 +175,26 @@ impl Drafter {
         Ok(finish(String::new(), text, name, lang, input.channel))
     }
 
+    /// The short closing message to a citizen whose inquiry an agent rejected as handled by phone
+    /// (`by_phone`) or out of scope: `{lang}/closing`, same variables as the acknowledgement.
+    pub fn closing(
+        &self,
+        faq: &Faq,
+        input: &AckInput<'_>,
+        by_phone: bool,
+    ) -> Result<Draft, DraftError> {
+        let lang = input.classification.lang;
+        let mut data = context::ack_data(faq, &self.territory, input);
+        data["by_phone"] = serde_json::json!(by_phone);
+        let name = format!("{lang}/closing");
+        let text = self.render(&name, &data)?;
+        let subject = match lang {
+            Lang::Fr => format!("Votre demande [{}]", input.reference),
+            Lang::En => format!("Your request [{}]", input.reference),
+        };
+        Ok(finish(subject, text, name, lang, input.channel))
+    }
+
     fn render(&self, name: &str, data: &serde_json::Value) -> Result<String, DraftError> {
         self.registry
             .render(name, data)

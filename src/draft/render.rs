@@ -73,8 +73,9 @@ pub fn text_to_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for line in text.lines() {
         let trimmed = line.trim_start();
-        // Block syntax at the start of a line: headings, quotes, lists.
-        if trimmed.starts_with(['#', '>', '-', '+']) {
+        // Block syntax at the start of a line: headings, lists (a quote's `>` is escaped below,
+        // once: escaping it twice showed a stray backslash, `\> cite`).
+        if trimmed.starts_with(['#', '-', '+']) {
             out.push('\\');
         }
         for c in line.chars() {

@@ -18,6 +18,7 @@ fn classification(kind: Kind, facility: Option<&str>, topic: Topic, lang: Lang) 
         lang,
         rules: Vec::new(),
         template: None,
+        requests: Vec::new(),
     }
 }
 

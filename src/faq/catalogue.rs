@@ -38,6 +38,23 @@ pub struct Facility {
     /// Regular expressions (on normalised text) that also name it.
     #[serde(default)]
     pub patterns: Vec<String>,
+    /// Streets and squares it stands on ("place Ferrari", "bd Carnot"): evidence, weaker than a
+    /// name. Never shown to citizens (the address shown is `address`, once confirmed).
+    #[serde(default)]
+    pub streets: Vec<String>,
+    /// Districts and landmarks people use for it ("le Petit-Clamart", "château Laboissière").
+    #[serde(default)]
+    pub districts: Vec<String>,
+    /// Names that are ordinary words ("La Piscine"): they name the facility only when one of
+    /// `context` is written in the same message.
+    #[serde(default)]
+    pub contextual: Vec<String>,
+    #[serde(default)]
+    pub context: Vec<String>,
+    /// Other communes for which it is *the* facility of its kind (a commune named with the kind
+    /// pins it as if it stood there).
+    #[serde(default)]
+    pub serves: Vec<String>,
     /// Something agents and citizens must know (works, closure…), shown in drafts.
     #[serde(default)]
     pub note: String,
@@ -166,6 +183,26 @@ impl Catalogue {
                     format!("facility `{}` has no name", facility.id),
                 ));
             }
+            if !facility.contextual.is_empty() && facility.context.is_empty() {
+                return Err(FaqError::at(
+                    file,
+                    line,
+                    format!(
+                        "facility `{}`: `contextual` names need a `context` list",
+                        facility.id
+                    ),
+                ));
+            }
+            if let Some(unknown) = facility.serves.iter().find(|c| self.commune(c).is_none()) {
+                return Err(FaqError::at(
+                    file,
+                    line,
+                    format!(
+                        "facility `{}`: served commune `{unknown}` is not in the commune list",
+                        facility.id
+                    ),
+                ));
+            }
             if !facility.commune.is_empty() && self.commune(&facility.commune).is_none() {
                 return Err(FaqError::at(
                     file,
@@ -193,15 +230,15 @@ impl Catalogue {
         self.communes.iter().find(|c| c.name == name)
     }
 
-    /// Facilities of `kind` in `commune`.
+    /// Facilities of `kind` in `commune`, or serving it.
     pub fn in_commune<'a>(
         &'a self,
         kind: Kind,
         commune: &'a str,
     ) -> impl Iterator<Item = &'a Facility> + 'a {
-        self.facilities
-            .iter()
-            .filter(move |f| f.kind == kind && f.commune == commune)
+        self.facilities.iter().filter(move |f| {
+            f.kind == kind && (f.commune == commune || f.serves.iter().any(|s| s == commune))
+        })
     }
 
     /// Facilities of one kind, in catalogue order.

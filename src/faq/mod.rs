@@ -4,9 +4,12 @@
 pub mod automatic;
 pub mod catalogue;
 mod classify;
+pub mod gazetteer;
 pub mod lang;
 pub mod normalize;
+pub mod prefilter;
 pub mod rules;
+pub mod sentences;
 
 use std::collections::BTreeMap;
 
@@ -17,7 +20,7 @@ use crate::assets::{line_of, DataFile, Source};
 use crate::inquiry::FacilityId;
 
 pub use catalogue::{Catalogue, Facility, Facts};
-pub use classify::strip_subject_prefixes;
+pub use classify::{strip_subject_prefixes, Explanation, Trace};
 pub use normalize::Spelling;
 pub use rules::{Conclusion, Rule};
 
@@ -67,6 +70,8 @@ pub struct Faq {
     /// Rules from `rules/*.toml` followed by rules derived from the catalogue's names.
     pub rules: Vec<Rule>,
     pub communes: Vec<CommuneMatcher>,
+    /// Which rule patterns may match a text, in one pass (built from `rules`).
+    pub prefilter: prefilter::Prefilter,
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,8 +87,9 @@ impl Faq {
         let spelling_file = source.read("spelling.toml")?;
         let raw: SpellingFile =
             toml::from_str(&spelling_file.text).map_err(|e| FaqError::toml(&spelling_file, &e))?;
-        let spelling = Spelling::new(raw.words.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let catalogue = Catalogue::parse(&source.read("facilities.toml")?)?;
+        let spelling = Spelling::new(raw.words.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .with_names(gazetteer::Gazetteer::from_catalogue(&catalogue));
         let mut rules = Vec::new();
         for file in source.read_all("rules", ".toml")? {
             for rule in rules::parse_rules(&file)? {
@@ -119,11 +125,13 @@ impl Faq {
             })
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| FaqError::at(&catalogue_file, 0, format!("commune pattern: {e}")))?;
+        let prefilter = prefilter::Prefilter::new(&rules);
         Ok(Faq {
             catalogue,
             spelling,
             rules,
             communes,
+            prefilter,
         })
     }
 
@@ -220,7 +228,7 @@ fn name_rules(
             patterns: compiled,
             unless: Vec::new(),
             conclusion,
-            priority: 10,
+            priority: NAME_PRIORITY,
             template: None,
             examples: Vec::new(),
             counter_examples: Vec::new(),
@@ -235,12 +243,25 @@ fn name_rules(
             facility: Some(facility.id.clone()),
             ..Conclusion::default()
         };
+        let mut patterns = facility.patterns.clone();
+        patterns.extend(contextual_pattern(facility, spelling));
         out.extend(make(
             format!("nom:{}", facility.id),
             names,
-            &facility.patterns,
-            conclusion,
+            &patterns,
+            conclusion.clone(),
         )?);
+        let mut places = facility.streets.clone();
+        places.extend(facility.districts.iter().cloned());
+        if !places.is_empty() {
+            out.extend(
+                make(format!("lieu:{}", facility.id), places, &[], conclusion)?.map(|mut rule| {
+                    rule.priority = PLACE_PRIORITY;
+                    rule.description = format!("street or district of {}", facility.name);
+                    rule
+                }),
+            );
+        }
     }
     for place in &catalogue.outside {
         let mut names = vec![place.name.clone()];
@@ -258,6 +279,25 @@ fn name_rules(
         )?);
     }
     Ok(out)
+}
+
+/// A name weighs more than any single word of vocabulary: a keyword never overrules a named
+/// facility on its own.
+const NAME_PRIORITY: u32 = 15;
+
+/// A street or a district weighs less than a name: a named facility of another kind wins.
+const PLACE_PRIORITY: u32 = 8;
+
+/// How far apart (in characters) an ordinary-word name and its context may be.
+const CONTEXT_SPAN: usize = 200;
+
+/// A pattern matching a facility's ordinary-word names only near one of its context words.
+fn contextual_pattern(facility: &Facility, spelling: &Spelling) -> Option<String> {
+    let names = rules::phrase_pattern(&facility.contextual, spelling)?;
+    let context = rules::phrase_pattern(&facility.context, spelling)?;
+    Some(format!(
+        "(?s){context}.{{0,{CONTEXT_SPAN}}}{names}|{names}.{{0,{CONTEXT_SPAN}}}{context}"
+    ))
 }
 
 /// Resolves a facility id against the catalogue, for callers holding a string.

@@ -6,10 +6,14 @@ use std::collections::HashMap;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-/// Word-level corrections (`mediatek` → `mediatheque`), loaded from `faq/spelling.toml`.
+use super::gazetteer::Gazetteer;
+
+/// Word-level corrections (`mediatek` → `mediatheque`), loaded from `faq/spelling.toml`, and
+/// the catalogue's proper names for misspellings nobody listed (see [`Gazetteer`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Spelling {
     words: HashMap<String, String>,
+    names: Gazetteer,
 }
 
 impl Spelling {
@@ -20,7 +24,16 @@ impl Spelling {
             .map(|(wrong, right)| (fold(wrong), fold(right)))
             .filter(|(wrong, _)| !wrong.is_empty())
             .collect();
-        Spelling { words }
+        Spelling {
+            words,
+            names: Gazetteer::default(),
+        }
+    }
+
+    /// The same table, also correcting slips in the gazetteer's names.
+    pub fn with_names(mut self, names: Gazetteer) -> Spelling {
+        self.names = names;
+        self
     }
 
     pub fn len(&self) -> usize {
@@ -34,7 +47,7 @@ impl Spelling {
     /// Folds `text` (see [`fold`]) and replaces misspelt words.
     pub fn normalize(&self, text: &str) -> String {
         let folded = fold(text);
-        if self.words.is_empty() {
+        if self.words.is_empty() && self.names.is_empty() {
             return folded;
         }
         let mut out = String::with_capacity(folded.len());
@@ -57,7 +70,10 @@ impl Spelling {
         }
         match self.words.get(word.as_str()) {
             Some(right) => out.push_str(right),
-            None => out.push_str(word),
+            None => match self.names.correct(word) {
+                Some(name) => out.push_str(name),
+                None => out.push_str(word),
+            },
         }
         word.clear();
     }

@@ -43,6 +43,8 @@ pub enum EventType {
     Answered,
     Reopened,
     Automatic,
+    /// An automatic inquiry restored by an agent as a citizen's.
+    Restored,
     Imported,
 }
 
@@ -60,6 +62,7 @@ impl EventType {
         EventType::Answered,
         EventType::Reopened,
         EventType::Automatic,
+        EventType::Restored,
         EventType::Imported,
     ];
 
@@ -78,6 +81,7 @@ impl EventType {
             EventType::Answered => "answered",
             EventType::Reopened => "reopened",
             EventType::Automatic => "automatic",
+            EventType::Restored => "restored",
             EventType::Imported => "imported",
         }
     }

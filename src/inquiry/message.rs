@@ -84,4 +84,34 @@ pub struct Classification {
     pub rules: Vec<String>,
     /// Template chosen by the strongest rule, if any rule chose one.
     pub template: Option<String>,
+    /// The citizen's requests, one per sentence, each with its own topic (empty when automatic
+    /// or when read back from the store).
+    #[serde(default)]
+    pub requests: Vec<RequestTopic>,
+}
+
+/// Start of `automatic_reason` when only soft evidence (a subject or body phrase, no header) made
+/// a mail automatic: agents see it in the "probablement automatique — à vérifier" list.
+pub const SOFT_AUTOMATIC: &str = "probablement automatique : ";
+
+impl Classification {
+    /// Automatic on soft evidence only: listed for agents to check, restorable as an inquiry.
+    pub fn soft_automatic(&self) -> bool {
+        self.automatic
+            && self
+                .automatic_reason
+                .as_deref()
+                .is_some_and(|r| r.starts_with(SOFT_AUTOMATIC))
+    }
+}
+
+/// One sentence of the citizen's text with the topic decided for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestTopic {
+    pub text: String,
+    /// A question (direct or indirect), not a statement.
+    pub question: bool,
+    pub topic: Topic,
+    /// Ids of the topic rules that matched in this sentence.
+    pub rules: Vec<String>,
 }

@@ -79,7 +79,9 @@ pub use actor::Actor;
 pub use event::{DraftText, DraftVersion, Event, EventType, UnknownEventType};
 pub use followup::{FollowUp, FollowUpKind};
 pub use id::{parse_reference, reference, InquiryId};
-pub use message::{Address, AttachmentRef, AutomaticReason, Classification, Message};
+pub use message::{
+    Address, AttachmentRef, AutomaticReason, Classification, Message, RequestTopic, SOFT_AUTOMATIC,
+};
 pub use reject::RejectReason;
 pub use route::Route;
 pub use status::{Outcome, Standing, Status};

@@ -12,6 +12,8 @@ identifiers!(
         Edit => "edit",
         /// The edit form was submitted.
         Modal => "modal",
+        /// Envoyer under the preview of an edited text: approve that draft version.
+        Send => "send",
         /// Réaffecter: offer the kind and facility menus.
         Move => "move",
         /// A kind was chosen in the reassign menu.
@@ -22,6 +24,8 @@ identifiers!(
         No => "no",
         /// A reason was chosen in the reject menu.
         Reject => "reject",
+        /// Restaurer: a mail taken for automatic on soft evidence becomes an inquiry.
+        Restore => "restore",
     }
 );
 
@@ -42,10 +46,12 @@ pub struct Action {
     pub inquiry: InquiryId,
     /// The agents' post the choice came from (menus opened from a post).
     pub post: Option<u64>,
+    /// The draft version a confirmation approves (`g:send:{inquiry}:{post}:{version}`).
+    pub version: Option<u32>,
 }
 
 impl Action {
-    /// Reads `g:{verb}:{inquiry}[:{post}]`; anything else (another bot's id, a zero post) is None.
+    /// Reads `g:{verb}:{inquiry}[:{post}[:{version}]]`; anything else (another bot's id, a zero post) is None.
     pub fn parse(custom_id: &str) -> Option<Action> {
         let mut parts = custom_id.split(':');
         if parts.next()? != "g" {
@@ -57,10 +63,15 @@ impl Action {
             Some(p) => Some(p.parse().ok().filter(|n| *n > 0)?),
             None => None,
         };
+        let version = match parts.next() {
+            Some(v) => Some(v.parse().ok()?),
+            None => None,
+        };
         Some(Action {
             verb,
             inquiry,
             post,
+            version,
         })
     }
 }

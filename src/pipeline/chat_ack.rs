@@ -84,6 +84,7 @@ mod tests {
             lang,
             rules: Vec::new(),
             template: None,
+            requests: Vec::new(),
         };
         let drafter = Drafter::embedded(&Territory::default());
         let draft = drafter

@@ -137,7 +137,8 @@ impl Pipeline {
             .await?)
     }
 
-    /// Rejects: no reply is needed (spam, doublon, traité par téléphone, hors périmètre).
+    /// Rejects: no reply is needed (spam, doublon, traité par téléphone, hors périmètre); the
+    /// citizen gets a short closing message for the last two (written with the decision).
     pub async fn reject(
         &self,
         id: InquiryId,
@@ -145,9 +146,10 @@ impl Pipeline {
         reason: RejectReason,
         now: DateTime<Utc>,
     ) -> Result<Decision, PipelineError> {
+        let closing = self.closing_job(id, reason).await?;
         Ok(self
             .store
-            .reject(id, &actor.key(), now, reason.label())
+            .reject(id, &actor.key(), now, reason.label(), closing.as_ref())
             .await?)
     }
 

@@ -7,11 +7,13 @@
 
 mod bounds;
 mod chat_ack;
+mod closing;
 mod decide;
 mod deliver;
 mod followup;
 mod knowledge;
 mod learn;
+mod restore;
 
 use chrono::{DateTime, Utc};
 
@@ -23,6 +25,7 @@ pub use crate::inquiry::Route;
 
 pub use bounds::quotable_subject;
 pub use chat_ack::ChatPlace;
+pub use closing::tells_the_citizen;
 pub use decide::{ApproveError, Decision};
 pub use deliver::{
     deliver_due, Delivered, DeliveryError, FileTransport, Receipt, Transport, CLAIM_BATCH, LEASE,
@@ -271,16 +274,23 @@ impl Pipeline {
         }))
     }
 
-    /// Advances inquiries left in `received` by a crash (recorded, not yet acknowledged/drafted).
+    /// Advances inquiries left in `received` by a crash (recorded, not yet acknowledged/drafted);
+    /// returns how many were advanced. What cannot be advanced (imported history, purged) is
+    /// skipped and logged, never an error.
     pub async fn resume(&self, now: DateTime<Utc>) -> Result<usize, PipelineError> {
         let pending = self.store.with_status(Status::Received, 1000).await?;
+        let mut skipped = 0;
         for id in &pending {
             let summary = self.store.summary(*id).await?;
-            let message = self
-                .store
-                .message(*id)
-                .await?
-                .ok_or(PipelineError::NoMessage(*id))?;
+            // Imported history and purged inquiries have no message: nothing to advance.
+            let Some(message) = self.store.message(*id).await? else {
+                tracing::info!(
+                    inquiry = id.0,
+                    "resume: no stored message (imported or purged), skipped"
+                );
+                skipped += 1;
+                continue;
+            };
             let route = self.store.route(*id).await?.unwrap_or(Route::None);
             let incoming = Incoming {
                 channel: summary.channel,
@@ -293,9 +303,14 @@ impl Pipeline {
                 // acknowledged again.
                 history: !self.store.drafts(*id).await?.is_empty(),
             };
-            self.advance(*id, &message, &summary.classification, &incoming, now)
-                .await?;
+            if let Err(e) = self
+                .advance(*id, &message, &summary.classification, &incoming, now)
+                .await
+            {
+                tracing::error!(inquiry = id.0, error = %e, "resume: inquiry not advanced, skipped");
+                skipped += 1;
+            }
         }
-        Ok(pending.len())
+        Ok(pending.len() - skipped)
     }
 }

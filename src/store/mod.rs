@@ -8,6 +8,7 @@
 mod accuracy;
 mod backup;
 mod dialect;
+mod discord;
 mod facts;
 mod followup;
 mod import;
@@ -38,6 +39,7 @@ use crate::engagement::Engagements;
 use crate::inquiry::{DraftText, DraftVersion, Event, EventType, InquiryId, Status};
 
 pub use dialect::Backend;
+pub use discord::ChatCursor;
 pub use facts::{FactChange, NewProposal, Proposal};
 pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
 pub use lock::NamedLock;

@@ -33,6 +33,9 @@ pub enum JobKind {
     Reply,
     /// A draft posted to the agents' channel.
     DiscordPost,
+    /// A courteous closing message to the citizen after a rejection (out of scope, handled by
+    /// phone): delivered like a reply, but the inquiry was not answered (no `sent` event).
+    Closing,
 }
 
 impl JobKind {
@@ -41,6 +44,7 @@ impl JobKind {
             JobKind::Ack => "ack",
             JobKind::Reply => "reply",
             JobKind::DiscordPost => "discord_post",
+            JobKind::Closing => "closing",
         }
     }
 
@@ -49,6 +53,7 @@ impl JobKind {
             "ack" => JobKind::Ack,
             "reply" => JobKind::Reply,
             "discord_post" => JobKind::DiscordPost,
+            "closing" => JobKind::Closing,
             _ => return None,
         })
     }

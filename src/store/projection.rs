@@ -110,6 +110,7 @@ pub(crate) fn apply(
         }
         EventType::Rejected => fact.rejected = true,
         EventType::Automatic => fact.automatic = true,
+        EventType::Restored => fact.automatic = false,
         // A reopened inquiry keeps its first answer for the indicators.
         EventType::Reopened | EventType::Drafted | EventType::Edited => {}
     }

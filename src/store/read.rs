@@ -56,6 +56,7 @@ impl Store {
             lang: lang.parse().unwrap_or(Lang::Fr),
             rules: serde_json::from_str(&rules).unwrap_or_default(),
             template: row.try_get("template")?,
+            requests: Vec::new(),
         };
         Ok(InquirySummary {
             id,

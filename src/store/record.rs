@@ -116,6 +116,32 @@ impl Store {
         Ok(())
     }
 
+    /// Records that an agent restored an automatic inquiry as a citizen's, with its new sorting.
+    pub async fn record_restored(
+        &self,
+        id: InquiryId,
+        c: &Classification,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock(&mut tx, id).await?;
+        upsert_classification(&mut tx, id, c, at).await?;
+        self.append_in(&mut tx, id, EventType::Restored, actor, at, &json!({}))
+            .await?;
+        self.append_in(
+            &mut tx,
+            id,
+            EventType::Classified,
+            actor,
+            at,
+            &classification_detail(c),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Saves a new draft version (1, 2, …) and appends `drafted` (first) or `edited`.
     pub async fn save_draft(
         &self,

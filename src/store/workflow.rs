@@ -97,21 +97,23 @@ impl Store {
         Ok(Outcome::Done)
     }
 
-    /// Rejects the inquiry (no reply needed) with a reason.
+    /// Rejects the inquiry (no reply needed) with a reason; `closing`, the courteous message
+    /// that tells the citizen, is written with the decision (nothing when another was first).
     pub async fn reject(
         &self,
         id: InquiryId,
         agent: &str,
         at: DateTime<Utc>,
         reason: &str,
+        closing: Option<&NewJob>,
     ) -> Result<Outcome, StoreError> {
         self.decide(
             id,
-            Status::Rejected,
-            EventType::Rejected,
+            (Status::Rejected, EventType::Rejected),
             agent,
             at,
-            json!({ "reason": reason }),
+            json!({ "reason": reason, "closing": closing.is_some() }),
+            closing,
         )
         .await
     }
@@ -126,11 +128,11 @@ impl Store {
     ) -> Result<Outcome, StoreError> {
         self.decide(
             id,
-            Status::Answered,
-            EventType::Answered,
+            (Status::Answered, EventType::Answered),
             agent,
             at,
             json!({ "how": how }),
+            None,
         )
         .await
     }
@@ -138,11 +140,11 @@ impl Store {
     async fn decide(
         &self,
         id: InquiryId,
-        status: Status,
-        event: EventType,
+        (status, event): (Status, EventType),
         agent: &str,
         at: DateTime<Utc>,
         detail: serde_json::Value,
+        job: Option<&NewJob>,
     ) -> Result<Outcome, StoreError> {
         let mut tx = self.pool.begin().await?;
         if !claim_decision(&mut tx, id, status, agent, at).await? {
@@ -151,6 +153,9 @@ impl Store {
         }
         self.append_in(&mut tx, id, event, agent, at, &detail)
             .await?;
+        if let Some(job) = job {
+            insert_job(&mut tx, job, at).await?;
+        }
         tx.commit().await?;
         Ok(Outcome::Done)
     }

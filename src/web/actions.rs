@@ -264,3 +264,34 @@ pub async fn answered(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     outcome(&st, &headers, &session, id, decision, "repondu").await
 }
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /console/{id}/restaurer`: a mail taken for automatic on soft evidence becomes an
+/// inquiry again, acknowledged and drafted with its original receipt time.
+pub async fn restore(
+    State(st): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    let session = actor_session(&st, &headers, &f.csrf)?;
+    let id = InquiryId(id);
+    let decision = match st
+        .inner
+        .pipeline
+        .restore_automatic(id, &actor(&session), Utc::now())
+        .await
+    {
+        Ok(d) => d,
+        Err(crate::pipeline::PipelineError::Store(crate::store::StoreError::NotFound(_))) => {
+            return Err(AppError::NotFound)
+        }
+        Err(e) => return Err(AppError::Internal(e.to_string())),
+    };
+    outcome(&st, &headers, &session, id, decision, "restaure").await
+}

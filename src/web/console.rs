@@ -81,6 +81,51 @@ fn rows(st: &WebState, found: &[Found]) -> Vec<Value> {
         .collect()
 }
 
+/// Mail judged automatic on soft evidence only, for agents to check ("probablement automatique").
+async fn soft_automatic_rows(st: &WebState) -> Result<Vec<Value>, AppError> {
+    let soft: std::collections::HashMap<i64, String> = st
+        .inner
+        .pipeline
+        .soft_automatic()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .into_iter()
+        .map(|s| {
+            let reason = s.classification.automatic_reason.unwrap_or_default();
+            let reason = reason
+                .strip_prefix(crate::inquiry::SOFT_AUTOMATIC)
+                .unwrap_or(&reason)
+                .to_string();
+            (s.id.0, reason)
+        })
+        .collect();
+    if soft.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = st
+        .store()
+        .search(&SearchQuery {
+            statuses: vec![Status::Automatic],
+            limit: 500,
+            ..SearchQuery::default()
+        })
+        .await?;
+    Ok(found
+        .iter()
+        .filter_map(|f| {
+            soft.get(&f.id.0).map(|reason| {
+                json!({
+                    "id": f.id.0,
+                    "reference": f.reference,
+                    "subject": f.subject,
+                    "received": paris_time(f.received_at),
+                    "reason": reason,
+                })
+            })
+        })
+        .collect())
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct QueueQuery {
     #[serde(default)]
@@ -116,12 +161,14 @@ pub async fn queue(
         }
         Err(_) => Vec::new(),
     };
+    let soft = soft_automatic_rows(&st).await?;
     st.page(
         &headers,
         Some(&session),
         "Console : demandes à traiter",
         "web/console",
         json!({
+            "soft": soft,
             "rows": rows(&st, &found),
             "count": found.len(),
             "kinds": kind_options(&q.kind),
@@ -265,6 +312,7 @@ pub async fn inquiry(
         "rejete" => "Demande rejetée.",
         "repondu" => "Réponse hors guichet enregistrée.",
         "saisi" => "Demande enregistrée.",
+        "restaure" => "Demande restaurée : accusé de réception et brouillon préparés.",
         _ => "",
     };
     let notice = (!done.is_empty()).then(|| Notice {
@@ -364,11 +412,12 @@ pub(super) async fn inquiry_page(
             "decided_by": standing.decider().map(|a| a.display_name()).unwrap_or_default(),
             "kind": kind_label(c.kind.as_str()),
             "facility": if facility.is_empty() { String::new() } else { facility_name(st, &facility) },
-            "topic": c.topic.as_str(),
-            "from_name": message.from.as_ref().and_then(|a| a.name.clone()).unwrap_or_default(),
-            "from_email": message.from.as_ref().map(|a| a.email.clone()).unwrap_or_default(),
-            "subject": message.subject,
-            "body": message.body,
+            "topic": crate::labels::topic(c.topic),
+            // Citizens' text with hidden and direction-changing characters made visible.
+            "from_name": message.from.as_ref().and_then(|a| a.name.as_deref()).map(crate::labels::shown).unwrap_or_default(),
+            "from_email": message.from.as_ref().map(|a| crate::labels::shown(&a.email)).unwrap_or_default(),
+            "subject": crate::labels::shown(&message.subject),
+            "body": crate::labels::shown(&message.body),
             "html": message.html.as_deref().map(crate::clean::sanitize_html),
             "attachments": attachments,
             "events": events,

@@ -299,6 +299,7 @@ pub fn app(state: WebState) -> Router {
         .route("/console/{id}/reaffecter", post(actions::reassign))
         .route("/console/{id}/rejeter", post(actions::reject))
         .route("/console/{id}/repondu", post(actions::answered))
+        .route("/console/{id}/restaurer", post(actions::restore))
         .route("/contact", get(contact::form).post(contact::submit))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -73,7 +73,7 @@ impl Store {
         let event = match kind {
             JobKind::Ack => Some(EventType::Acknowledged),
             JobKind::Reply => Some(EventType::Sent),
-            JobKind::DiscordPost => None,
+            JobKind::DiscordPost | JobKind::Closing => None,
         };
         if let Some(event) = event {
             let mut detail = detail;

@@ -7,6 +7,7 @@ mod hostile;
 mod mime;
 mod outcomes;
 mod rules;
+mod sorting;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -107,7 +107,7 @@ async fn the_modifier_modal_text_is_what_is_sent() {
     let edited = "Bonjour, votre bonnet vous attend à l'accueil de la piscine. Bien cordialement.";
     let submit = bot.interact(
         5,
-        json!({ "custom_id": format!("g:modal:{}", id.0), "components": [
+        json!({ "custom_id": format!("g:modal:{}:{}", id.0, post.created.unwrap()), "components": [
             { "type": 1, "components": [{ "type": 4, "custom_id": "text", "value": edited }] }
         ] }),
         AGENT,
@@ -115,8 +115,42 @@ async fn the_modifier_modal_text_is_what_is_sent() {
         Some(&post),
     );
     let cb = bot.callback(submit).await;
+    // A preview first: nothing leaves on the submit alone.
+    assert!(is_ephemeral(&cb), "{cb}");
+    assert!(content(&cb).contains("votre bonnet vous attend"), "{cb}");
+    assert!(replies(&bot.fake.requests(), m).is_empty());
+    assert_eq!(status(&bot, id).await, Status::Drafted);
+    let buttons = cb["data"]["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let labels: Vec<&str> = buttons.iter().filter_map(|b| b["label"].as_str()).collect();
+    assert_eq!(labels, ["Envoyer", "Modifier encore"]);
+    let send = buttons[0]["custom_id"].as_str().unwrap().to_string();
+    let click = bot.click(&send, AGENT, &[AGENT_ROLE], &post);
+    let cb = bot.callback(click).await;
     assert_eq!(cb["type"], json!(7), "{cb}");
-    assert!(content(&cb).contains("Modifiée et approuvée"));
+    assert!(content(&cb).contains("Réponse envoyée"), "{cb}");
+    // The card shows what was sent and who sent it, not the old draft.
+    let edit = bot
+        .fake
+        .wait_for("the card updated", |r| {
+            r.iter().any(|q| {
+                q.method == "PATCH" && q.path.ends_with(&post.created.unwrap().to_string())
+            })
+        })
+        .await
+        .into_iter()
+        .find(|q| q.method == "PATCH")
+        .unwrap();
+    let card = edit.body["content"].as_str().unwrap();
+    assert!(card.contains("__Réponse envoyée__"), "{card}");
+    assert!(card.contains("votre bonnet vous attend"), "{card}");
+    assert!(!card.contains("Brouillon proposé"), "{card}");
+    assert!(
+        card.contains(&format!("Modifiée et approuvée** par <@{AGENT}>")),
+        "{card}"
+    );
     let reqs = bot
         .fake
         .wait_for("the edited reply", |r| !replies(r, m).is_empty())
@@ -164,7 +198,7 @@ async fn reassigning_reposts_to_the_other_kinds_channel() {
     assert!(edit.body["content"]
         .as_str()
         .unwrap()
-        .contains("Réaffectée à conservatoire"));
+        .contains("Réaffectée à Conservatoire"));
     assert_eq!(edit.body["components"], json!([]));
     let s = bot.pipeline.store.summary(id).await.unwrap();
     assert_eq!(s.classification.kind.as_str(), "conservatoire");
@@ -176,6 +210,66 @@ async fn reassigning_reposts_to_the_other_kinds_channel() {
         .unwrap()
         .iter()
         .any(|e| e.actor == format!("discord:{AGENT}")));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejecting_as_out_of_scope_tells_the_citizen_once_and_spam_hears_nothing() {
+    let bot = Bot::start().await;
+    let reject = |id: InquiryId, post: Request, reason: &'static str| {
+        let bot = &bot;
+        async move {
+            let click = bot.click(&format!("g:no:{}", id.0), AGENT, &[AGENT_ROLE], &post);
+            let cb = bot.callback(click).await;
+            let menu = cb["data"]["components"][0]["components"][0]["custom_id"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let choice = bot.choose(&menu, reason, AGENT, &[AGENT_ROLE], &post);
+            bot.callback(choice).await
+        }
+    };
+    let (id, m, post) = posted(&bot, LOST).await;
+    let post_id = post.created.unwrap();
+    reject(id, post, "hors périmètre").await;
+    let reqs = bot
+        .fake
+        .wait_for("the closing message", |r| !replies(r, m).is_empty())
+        .await;
+    let closing = replies(&reqs, m);
+    assert_eq!(closing.len(), 1, "{closing:?}");
+    let text = closing[0].body["content"].as_str().unwrap();
+    assert!(text.contains("ne relève pas des compétences"), "{text}");
+    assert_eq!(status(&bot, id).await, Status::Rejected);
+    let events = bot.pipeline.store.events(id).await.unwrap();
+    assert!(
+        !events.iter().any(|e| e.event == EventType::Sent),
+        "a closing message is not an answer: {events:?}"
+    );
+    let card = bot.fake.history(AGENTS_PISCINE);
+    let card = card
+        .iter()
+        .find(|c| c["id"] == json!(post_id.to_string()))
+        .unwrap();
+    let card = card["content"].as_str().unwrap();
+    assert!(
+        card.contains("__Motif du rejet__ : hors périmètre"),
+        "{card}"
+    );
+    assert!(card.contains("message de clôture"), "{card}");
+    assert!(
+        card.contains("__Message__"),
+        "the citizen's text stays: {card}"
+    );
+
+    let (id, m, post) = posted(&bot, HOURS).await;
+    reject(id, post, "spam").await;
+    assert_eq!(status(&bot, id).await, Status::Rejected);
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert!(
+        replies(&bot.fake.requests(), m).is_empty(),
+        "nothing for spam"
+    );
     bot.stop().await;
 }
 
@@ -231,7 +325,7 @@ async fn an_edit_that_keeps_a_marker_is_refused_but_not_lost() {
     let edited = "Bonjour, la piscine ouvre à [[à compléter : horaires]]. Bien cordialement.";
     let submit = bot.interact(
         5,
-        json!({ "custom_id": format!("g:modal:{}", id.0), "components": [
+        json!({ "custom_id": format!("g:modal:{}:{}", id.0, post.created.unwrap()), "components": [
             { "type": 1, "components": [{ "type": 4, "custom_id": "text", "value": edited }] }
         ] }),
         AGENT,
@@ -240,8 +334,22 @@ async fn an_edit_that_keeps_a_marker_is_refused_but_not_lost() {
     );
     let cb = bot.callback(submit).await;
     assert!(is_ephemeral(&cb), "{cb}");
-    assert!(content(&cb).contains("marqueur"), "{cb}");
+    assert!(
+        content(&cb).contains("il reste 1 marqueur à compléter"),
+        "{cb}"
+    );
     assert!(content(&cb).contains("brouillon v2"), "{cb}");
+    let labels: Vec<&str> = cb["data"]["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["label"].as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        ["Modifier encore"],
+        "no Envoyer while a marker remains"
+    );
     assert_eq!(status(&bot, id).await, Status::Drafted);
     let drafts = bot.pipeline.store.drafts(id).await.unwrap();
     let latest = drafts.last().unwrap();

@@ -40,8 +40,7 @@ async fn a_failed_post_is_retried_by_the_outbox() {
     };
     let now = Utc::now();
     store.enqueue(&job, now).await.unwrap();
-    let mut settings = Settings::from_config(&discord_config(&fake.url)).unwrap();
-    settings.ratelimiter_disabled = true;
+    let settings = Settings::from_config(&discord_config(&fake.url)).unwrap();
     let transport = DiscordTransport {
         http: Arc::new(build_http(&settings)),
     };
@@ -61,7 +60,7 @@ async fn a_failed_post_is_retried_by_the_outbox() {
     let posts: Vec<_> = fake
         .requests()
         .into_iter()
-        .filter(|q| q.path == format!("/channels/{AGENTS_DEFAULT}/messages"))
+        .filter(|q| q.method == "POST" && q.path == format!("/channels/{AGENTS_DEFAULT}/messages"))
         .collect();
     assert_eq!(posts.len(), 2, "one failure, one success");
     assert_eq!(

@@ -51,6 +51,8 @@ async fn a_public_message_is_recorded_acknowledged_in_a_thread_and_posted_to_its
         text.contains(" jour ouvré,") || text.contains(" jours ouvrés,"),
         "{text}"
     );
+    assert!(!text.contains("(s)"), "{text}");
+    assert!(text.contains("en réponse à votre message"), "{text}");
     assert_eq!(ack.body["allowed_mentions"]["parse"], json!([]));
 
     // The post: in the pool agents' channel, buttons, nothing that can mention or format.
@@ -215,7 +217,7 @@ async fn mail_drafts_are_posted_to_the_agents_channel_too() {
     };
     let post = bot.post_of(id).await;
     assert_eq!(channel_of(&post), AGENTS_CONSERVATOIRE);
-    assert!(post.body["content"].as_str().unwrap().contains("mail"));
+    assert!(post.body["content"].as_str().unwrap().contains("courriel"));
     assert_eq!(
         bot.pipeline.store.summary(id).await.unwrap().status,
         Status::Drafted

@@ -2,11 +2,16 @@
 //! SQLite ledger in a temporary directory.
 
 mod agents;
+mod catchup;
+mod cursors;
 mod delivery;
 mod fake;
 mod followups;
 mod intake;
+mod once;
+mod process;
 mod staff;
+mod texts;
 
 use std::time::Duration;
 
@@ -21,6 +26,10 @@ use tokio::sync::oneshot;
 use fake::{member, message, user, Fake, Request, APP, GUILD};
 
 pub const PUBLIC: u64 = 3_000;
+/// A second public channel.
+pub const PUBLIC2: u64 = 3_001;
+/// A citizen's direct-message channel with the bot.
+pub const DM: u64 = 8_000;
 pub const AGENTS_DEFAULT: u64 = 4_000;
 pub const AGENTS_PISCINE: u64 = 4_001;
 pub const AGENTS_CONSERVATOIRE: u64 = 4_002;
@@ -50,7 +59,7 @@ pub fn discord_config(api_url: &str) -> DiscordConfig {
         token: Secret::new("test-token"),
         api_url: Some(api_url.to_string()),
         guild_id: GUILD.to_string(),
-        public_channels: vec![PUBLIC.to_string()],
+        public_channels: vec![PUBLIC.to_string(), PUBLIC2.to_string()],
         agent_role: AGENT_ROLE.to_string(),
         quality_role: QUALITY_ROLE.to_string(),
         console_url: "https://guichet.example/".to_string(),
@@ -66,13 +75,16 @@ impl Bot {
     pub async fn start() -> Bot {
         let fake = Fake::start().await;
         let dir = tempfile::tempdir().expect("tempdir");
+        Bot::start_on(fake, dir).await
+    }
+
+    /// The bot as a user configures it (only `api_url` points at the fake), on a ledger in `dir`.
+    pub async fn start_on(fake: Fake, dir: tempfile::TempDir) -> Bot {
         let url = format!("sqlite://{}", dir.path().join("guichet.db").display());
         let store = Store::open(&url).await.expect("store");
         let knowledge = Knowledge::load(&Config::default()).expect("knowledge");
         let pipeline = Pipeline::new(store, knowledge);
-        let mut settings = Settings::from_config(&discord_config(&fake.url)).expect("settings");
-        settings.ratelimiter_disabled = true;
-        settings.tick = Duration::from_millis(100);
+        let settings = Settings::from_config(&discord_config(&fake.url)).expect("settings");
         let (stop, stopped) = oneshot::channel::<()>();
         let p = pipeline.clone();
         let task = tokio::spawn(async move {
@@ -93,27 +105,25 @@ impl Bot {
         }
     }
 
-    pub async fn stop(mut self) {
+    pub async fn stop(self) {
+        let _ = self.stop_keeping().await;
+    }
+
+    /// Stops the bot, keeping the fake Discord (its channels) and the ledger for a restart.
+    pub async fn stop_keeping(mut self) -> (Fake, tempfile::TempDir) {
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
         }
         let _ = tokio::time::timeout(Duration::from_secs(10), &mut self.task).await;
+        self.task.abort();
+        self.fake.drop_connection();
+        (self.fake, self._dir)
     }
 
     /// A citizen writes in the public channel; returns the Discord message id.
     pub fn citizen_writes(&self, text: &str) -> u64 {
-        let id = self.fake.new_id();
-        self.fake.dispatch(
-            "MESSAGE_CREATE",
-            message(
-                id,
-                PUBLIC,
-                user(CITIZEN, "Camille", false),
-                text,
-                Some(GUILD),
-            ),
-        );
-        id
+        self.fake
+            .write(PUBLIC, user(CITIZEN, "Camille", false), text, Some(GUILD))
     }
 
     /// Waits for the inquiry recorded from a Discord message.
@@ -233,6 +243,76 @@ impl Bot {
             .find(|q| q.path == path)
             .expect("callback")
             .body
+    }
+}
+
+/// The inquiries recorded from Discord messages, by message id.
+pub async fn inquiries_of(bot: &Bot, messages: &[u64]) -> Vec<InquiryId> {
+    let mut ids = Vec::new();
+    for m in messages {
+        ids.push(bot.inquiry_of(*m).await);
+    }
+    ids
+}
+
+/// Messages the bot created in a channel (thread or DM included), in the fake's history.
+pub fn bot_messages_in(fake: &Fake, channel: u64) -> Vec<Value> {
+    fake.history(channel)
+        .into_iter()
+        .filter(|m| m["author"]["bot"] == json!(true))
+        .collect()
+}
+
+/// Waits until every inquiry has its card in the agents' channels and its acknowledgement
+/// delivered (the outbox job sent), then checks each has exactly one of each.
+pub async fn assert_one_card_and_one_ack_each(bot: &Bot, ids: &[InquiryId]) {
+    for id in ids {
+        let mut jobs = Vec::new();
+        for _ in 0..400 {
+            jobs = bot.pipeline.store.jobs_of(*id).await.expect("jobs");
+            let sent = |kind: &str| jobs.iter().any(|(k, s, _)| k == kind && s == "sent");
+            if sent("ack") && sent("discord_post") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let acks = jobs.iter().filter(|(k, _, _)| k == "ack").count();
+        assert_eq!(acks, 1, "one acknowledgement job: {jobs:?}");
+        assert!(jobs.iter().all(|(_, s, _)| s == "sent"), "{jobs:?}");
+        let reference = bot
+            .pipeline
+            .store
+            .summary(*id)
+            .await
+            .expect("summary")
+            .reference;
+        let cards: usize = [AGENTS_DEFAULT, AGENTS_PISCINE, AGENTS_CONSERVATOIRE]
+            .iter()
+            .map(|c| {
+                bot_messages_in(&bot.fake, *c)
+                    .iter()
+                    .filter(|m| {
+                        m["content"]
+                            .as_str()
+                            .is_some_and(|t| t.contains(&reference))
+                    })
+                    .count()
+            })
+            .sum();
+        assert_eq!(cards, 1, "one card for {reference}");
+        let acks_sent: usize = bot
+            .fake
+            .requests()
+            .iter()
+            .filter(|q| q.method == "POST" && q.created.is_some())
+            .filter(|q| {
+                q.body["content"]
+                    .as_str()
+                    .is_some_and(|t| t.contains(&reference))
+            })
+            .filter(|q| q.body["components"].is_null())
+            .count();
+        assert_eq!(acks_sent, 1, "one acknowledgement message for {reference}");
     }
 }
 

@@ -86,7 +86,9 @@ async fn indicateurs_gives_the_report_numbers_and_needs_the_quality_role() {
     );
     let cb = bot.callback(waiting).await;
     let text = cb["data"]["content"].as_str().unwrap();
-    assert!(text.starts_with("**3 demande(s) en attente**"), "{text}");
+    assert!(text.starts_with("**3 demandes en attente**"), "{text}");
+    assert!(text.contains("1 jour ouvré restant"), "{text}");
+    assert!(!text.contains("piscine-pajeaud"), "labels, not ids: {text}");
 
     // The commands were registered in the guild at start-up.
     let reqs = bot.fake.requests();
@@ -109,7 +111,7 @@ async fn indicateurs_gives_the_report_numbers_and_needs_the_quality_role() {
     bot.stop().await;
 }
 
-fn item(id: i64, kind: Kind, facility: &str, deadline: NaiveDate, left: i64) -> OverdueItem {
+pub fn item(id: i64, kind: Kind, facility: &str, deadline: NaiveDate, left: i64) -> OverdueItem {
     OverdueItem {
         id: InquiryId(id),
         reference: format!("VSGP-2026-{id:06}"),
@@ -140,19 +142,28 @@ fn the_reminder_text_for_a_fixed_date() {
             2,
         ),
     ];
-    let out = reminders(&settings, &items, today);
+    let knowledge = Knowledge::load(&Config::default()).unwrap();
+    let out = reminders(&settings, &knowledge.faq.catalogue, &items, today);
     assert_eq!(out.len(), 2, "{out:?}");
     let (default_channel, theatre) = out.iter().find(|(c, _)| c.get() == AGENTS_DEFAULT).unwrap();
     assert_eq!(default_channel.get(), AGENTS_DEFAULT);
     assert_eq!(
         theatre,
-        "**Rappel du 30/11/2026** — 1 demande(s) à traiter aujourd'hui ou en retard :\n\
-         • VSGP-2026-000003 · mail · theatre · horaires — en retard de 1 jour(s) ouvré(s) (échéance 27/11/2026)"
+        "**Rappel du 30/11/2026** — 1 demande à traiter aujourd'hui ou en retard :\n\
+         • VSGP-2026-000003 · courriel · Théâtre (équipement non déterminé) · horaires — en retard de 1 jour ouvré (échéance 27/11/2026)"
     );
     let (_, pool) = out.iter().find(|(c, _)| c.get() == AGENTS_PISCINE).unwrap();
-    assert!(pool.contains("2 demande(s)"), "{pool}");
-    assert!(pool
-        .contains("VSGP-2026-000001 · mail · piscine-pajeaud · horaires — échéance aujourd'hui"));
+    assert!(pool.contains("2 demandes à traiter"), "{pool}");
+    assert!(pool.contains("en retard de 2 jours ouvrés"), "{pool}");
+    let pajeaud = &knowledge
+        .faq
+        .catalogue
+        .facility_by_str("piscine-pajeaud")
+        .unwrap()
+        .name;
+    assert!(pool.contains(&format!(
+        "VSGP-2026-000001 · courriel · {pajeaud} · horaires — échéance aujourd'hui"
+    )));
     assert!(pool.contains("VSGP-2026-000002"));
     assert!(!pool.contains("VSGP-2026-000004"), "not due yet");
 }

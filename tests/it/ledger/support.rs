@@ -194,6 +194,7 @@ pub fn classification(kind: Kind, facility: Option<&str>, topic: Topic) -> Class
         lang: Lang::Fr,
         rules: vec!["test-rule".to_string()],
         template: None,
+        requests: Vec::new(),
     }
 }
 

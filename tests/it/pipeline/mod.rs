@@ -14,6 +14,8 @@ use guichet::store::{Job, NewInquiry};
 
 use crate::ledger::support::{on_both_backends, paris, TestDb};
 
+mod restore;
+
 fn pipeline(db: &TestDb) -> Pipeline {
     let mut config = Config::default();
     config.mail.from = "contact@valleesud.example".into();
