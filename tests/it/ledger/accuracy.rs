@@ -124,13 +124,13 @@ async fn plant(store: &Store) {
             }
             Decision::OutOfScope => {
                 store
-                    .reject(id, "web:alex", later, "hors périmètre")
+                    .reject(id, "web:alex", later, "hors périmètre", None)
                     .await
                     .expect("reject");
             }
             Decision::Spam => {
                 store
-                    .reject(id, "web:alex", later, "spam")
+                    .reject(id, "web:alex", later, "spam", None)
                     .await
                     .expect("reject");
             }
