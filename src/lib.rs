@@ -19,6 +19,7 @@ pub mod faq;
 pub mod indicators;
 pub mod inquiry;
 pub mod labels;
+pub mod learn;
 pub mod mail;
 pub mod pipeline;
 pub mod root;

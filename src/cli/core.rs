@@ -294,6 +294,7 @@ pub fn check(config: &Config) -> anyhow::Result<ExitCode> {
             faq.catalogue.communes.len(),
             faq.rules.len()
         );
+        println!("{}", super::learn::fact_sources(config, faq));
         if let Some(drafter) = &drafter {
             problems.extend(drafter.check(faq));
         }

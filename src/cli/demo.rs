@@ -272,6 +272,7 @@ async fn run(
         answered.push(*id);
     }
     let survey = answer_surveys(&store, &pipeline.knowledge, &answered).await?;
+    super::demo_learn::show(pipeline, &Actor::from(AGENT), &answered).await?;
     println!("\n{} demandes enregistrées, {approved} réponses approuvées par « {AGENT} » et envoyées dans {}", recorded.len(), dir.join("outbox").display());
 
     let query = ReportQuery {

@@ -2,7 +2,9 @@
 
 mod core;
 mod demo;
+mod demo_learn;
 mod discord;
+mod learn;
 pub(crate) mod ledger;
 mod logging;
 mod mail;
@@ -120,6 +122,12 @@ pub enum Command {
 pub enum FaqCommand {
     /// Run every rule's positive and negative examples; print failures.
     Test,
+    /// Sorting accuracy from the ledger's decisions, per month and kind, with the confusions.
+    Eval(learn::EvalArgs),
+    /// Write the catalogue with the facts confirmed in the ledger (TOML for `guichet check`).
+    ExportFacts(learn::ExportFactsArgs),
+    /// Corrected inquiries as candidate rule examples (pseudonymised TOML to review and paste).
+    Examples(learn::ExamplesArgs),
 }
 
 /// Runs one command; the exit code says whether it succeeded.
@@ -160,6 +168,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Faq {
             command: FaqCommand::Test,
         } => core::faq_test(&config),
+        Command::Faq {
+            command: FaqCommand::Eval(args),
+        } => learn::eval(&config, args),
+        Command::Faq {
+            command: FaqCommand::ExportFacts(args),
+        } => learn::export_facts(&config, args),
+        Command::Faq {
+            command: FaqCommand::Examples(args),
+        } => learn::examples(&config, args),
         Command::Migrate => ledger::migrate(&config),
         Command::Report(args) => ledger::report(&config, args),
         Command::Import { file } => ledger::import(&config, &file),

@@ -165,10 +165,14 @@ pub async fn indicators(
             })
             .unwrap_or_default()
     );
-    Ok(match row {
+    let body = match row {
         Some(r) => indicator_table(&title, &r.indicators),
         None => format!("**{title}**\nAucune demande pour ce filtre."),
-    })
+    };
+    Ok(format!(
+        "{body}\n{}",
+        crate::learn::present::one_line(&store.sorting_accuracy(from, to, facility).await?)
+    ))
 }
 
 /// `/en-attente`: every open inquiry with its deadline, soonest first.

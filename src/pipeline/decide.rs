@@ -239,7 +239,9 @@ impl Pipeline {
             .message(id)
             .await?
             .ok_or(PipelineError::NoMessage(id))?;
-        let text = self.draft_text(id, &message, &c, summary.channel, &summary.reference, now)?;
+        let text = self
+            .draft_text(id, &message, &c, summary.channel, &summary.reference, now)
+            .await?;
         self.store.save_draft(id, &text, "guichet", now).await?;
         self.store
             .set_status(id, &[Status::Received], Status::Drafted)

@@ -12,6 +12,7 @@ mod decide;
 mod deliver;
 mod followup;
 mod knowledge;
+mod learn;
 mod restore;
 
 use chrono::{DateTime, Utc};
@@ -154,7 +155,9 @@ impl Pipeline {
             }
         }
         if self.store.drafts(id).await?.is_empty() {
-            let text = self.draft_text(id, message, c, incoming.channel, &reference, now)?;
+            let text = self
+                .draft_text(id, message, c, incoming.channel, &reference, now)
+                .await?;
             self.store.save_draft(id, &text, "guichet", now).await?;
         }
         self.store
@@ -164,7 +167,7 @@ impl Pipeline {
     }
 
     /// The reply proposed for a classification, as stored: plain text (each channel renders it).
-    fn draft_text(
+    async fn draft_text(
         &self,
         id: InquiryId,
         message: &Message,
@@ -175,8 +178,10 @@ impl Pipeline {
     ) -> Result<DraftText, PipelineError> {
         let k = &self.knowledge;
         let survey_url = k.survey.as_ref().map(|s| s.link(id));
+        // Facts an admin confirmed from agents' fills, in place of the catalogue's.
+        let learned = self.learned_faq().await?;
         let draft = k.drafter.reply_with_survey(
-            &k.faq,
+            learned.as_ref().unwrap_or(&k.faq),
             &ReplyInput {
                 message,
                 classification: c,

@@ -5,9 +5,11 @@
 //! in [`dialect`]. Personal data is kept in `inquiry_personal`, draft texts and outbox payloads
 //! so that [`Store::purge`] can remove it without touching any indicator.
 
+mod accuracy;
 mod backup;
 mod dialect;
 mod discord;
+mod facts;
 mod followup;
 mod import;
 mod lock;
@@ -38,6 +40,7 @@ use crate::inquiry::{DraftText, DraftVersion, Event, EventType, InquiryId, Statu
 
 pub use dialect::Backend;
 pub use discord::ChatCursor;
+pub use facts::{FactChange, NewProposal, Proposal};
 pub use import::{parse_import_csv, ImportRow, ImportSummary, RowError};
 pub use lock::NamedLock;
 pub use mail::MailCursor;

@@ -157,6 +157,7 @@ impl Store {
         .bind(cut)
         .execute(&mut *tx)
         .await?;
+        super::facts::purge_provenance(&mut tx, cut).await?;
         tx.commit().await?;
         drop(conn);
         summary.file_rewritten = self.compact().await?;

@@ -81,6 +81,13 @@ pub struct ApproveForm {
     csrf: String,
     /// Present for "Modifier et approuver".
     texte: Option<String>,
+    /// « Enregistrer pour les prochaines réponses »: the values typed in place of markers
+    /// become facts proposed to an admin.
+    #[serde(default)]
+    enregistrer: Option<String>,
+    /// Optional last day the kept values hold (YYYY-MM-DD).
+    #[serde(default)]
+    jusqu_au: String,
 }
 
 /// `POST /console/{id}/approuver`.
@@ -103,13 +110,27 @@ pub async fn approve(
         ));
     }
     let edited = edited.as_deref().map(str::trim_end);
+    let keep_until = super::facts::until(&f.jusqu_au)?;
     match st
         .inner
         .pipeline
         .approve(id, &actor(&session), edited, Utc::now())
         .await
     {
-        Ok(decision) => outcome(&st, &headers, &session, id, decision, "approuve").await,
+        Ok(decision) => {
+            let kept = match (&decision, edited, f.enregistrer.is_some()) {
+                (Decision::Done, Some(text), true) => {
+                    super::facts::keep(&st, id, &actor(&session), text, keep_until).await?
+                }
+                _ => 0,
+            };
+            let what = if kept > 0 {
+                "approuve-faits"
+            } else {
+                "approuve"
+            };
+            outcome(&st, &headers, &session, id, decision, what).await
+        }
         Err(ApproveError::Markers(left)) => {
             let n = Notice {
                 error: true,

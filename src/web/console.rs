@@ -307,6 +307,7 @@ pub async fn inquiry(
     let session = reader(&st, &headers)?;
     let done = match q.fait.as_str() {
         "approuve" => "Réponse approuvée : elle part avec le prochain envoi.",
+        "approuve-faits" => "Réponse approuvée ; les valeurs saisies sont proposées à un administrateur pour les prochaines réponses.",
         "reaffecte" => "Demande réaffectée : un nouveau brouillon a été préparé.",
         "rejete" => "Demande rejetée.",
         "repondu" => "Réponse hors guichet enregistrée.",

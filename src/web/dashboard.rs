@@ -42,7 +42,7 @@ pub(super) struct Checked {
     pub(super) to: Option<NaiveDate>,
     pub(super) filter: ReportFilter,
     /// The filters again as a query string (values are validated: no escaping needed).
-    query: String,
+    pub(super) query: String,
 }
 
 fn date(value: &str) -> Result<Option<NaiveDate>, AppError> {
@@ -296,6 +296,7 @@ pub async fn indicators(
             })
         })
         .collect();
+    let chart_accuracy = super::accuracy::chart(&st, &c, &c.query).await?;
     let data = json!({
         "comments": comments,
         "filters": { "du": f.du.trim(), "au": f.au.trim() },
@@ -313,7 +314,7 @@ pub async fn indicators(
         ),
         "total": table(HEAD.iter().map(|h| h.to_string()).collect(), vec![total]),
         "total_csv": format!("/indicateurs.csv?{}", c.query),
-        "charts": [chart_month, chart_delays, chart_channels],
+        "charts": [chart_month, chart_delays, chart_channels, chart_accuracy],
         "facilities_table": facilities,
         "facilities_csv": format!("/indicateurs.csv?by=facility{q}"),
         "satisfaction": table(satisfaction_head, satisfaction_rows),

@@ -11,7 +11,7 @@ use super::{AppError, Role, WebState};
 use crate::indicators::render::{self, Format};
 use crate::indicators::GroupBy;
 
-fn csv_response(name: &str, body: String) -> Response {
+pub(super) fn csv_response(name: &str, body: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -5,6 +5,7 @@
 //! [`app`] builds the whole application as one [`Router`] (tests call it without a socket);
 //! [`serve`] runs it until a shutdown signal, as one task of whatever process hosts it.
 
+mod accuracy;
 mod actions;
 mod auth;
 mod charts;
@@ -13,6 +14,7 @@ mod contact;
 mod dashboard;
 mod error;
 mod exports;
+mod facts;
 mod login;
 mod manual;
 mod ops;
@@ -201,6 +203,7 @@ impl WebState {
                 "name": s.name,
                 "role": s.role.as_str(),
                 "indicators": s.role.sees_indicators(),
+                "facts": s.role == Role::Admin,
                 "csrf": csrf,
             }),
             None => Value::Null,
@@ -269,6 +272,7 @@ pub fn app(state: WebState) -> Router {
         .route("/indicateurs.csv", get(exports::indicators_csv))
         .route("/delais.csv", get(exports::delays_csv))
         .route("/satisfaction.csv", get(exports::satisfaction_csv))
+        .route("/precision-tri.csv", get(accuracy::accuracy_csv))
         .route("/en-retard", get(exports::overdue))
         .route("/en-retard.csv", get(exports::overdue_csv))
         .route(
@@ -280,6 +284,16 @@ pub fn app(state: WebState) -> Router {
         .route("/console", get(console::queue))
         .route("/console/recherche", get(console::search))
         .route("/console/saisie", get(manual::form).post(manual::submit))
+        .route("/console/faits", get(facts::index))
+        .route("/console/faits/{facility}", get(facts::facility))
+        .route(
+            "/console/faits/proposition/{id}/confirmer",
+            post(facts::confirm),
+        )
+        .route(
+            "/console/faits/proposition/{id}/refuser",
+            post(facts::refuse),
+        )
         .route("/console/{id}", get(console::inquiry))
         .route("/console/{id}/approuver", post(actions::approve))
         .route("/console/{id}/reaffecter", post(actions::reassign))

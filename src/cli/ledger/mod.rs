@@ -74,7 +74,7 @@ pub(crate) async fn open(config: &Config) -> anyhow::Result<Store> {
     Ok(Store::open_with(&config.database_url(), settings).await?)
 }
 
-fn date(value: &str, what: &str) -> anyhow::Result<NaiveDate> {
+pub(crate) fn date(value: &str, what: &str) -> anyhow::Result<NaiveDate> {
     NaiveDate::parse_from_str(value, "%Y-%m-%d")
         .with_context(|| format!("{what}: `{value}` is not a date (YYYY-MM-DD)"))
 }

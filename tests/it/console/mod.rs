@@ -3,6 +3,7 @@
 
 mod actions;
 mod contact;
+mod facts;
 mod ops;
 mod search;
 

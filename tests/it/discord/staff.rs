@@ -55,7 +55,12 @@ async fn indicateurs_gives_the_report_numbers_and_needs_the_quality_role() {
         .unwrap();
     assert_eq!(rows[0].indicators.received, 3);
     let title = format!("Indicateurs du 01/01/{year} au 31/12/{year}");
-    assert_eq!(shown, indicator_table(&title, &rows[0].indicators));
+    let (table, accuracy) = shown.rsplit_once('\n').expect("an accuracy line");
+    assert_eq!(table, indicator_table(&title, &rows[0].indicators));
+    assert_eq!(
+        accuracy,
+        "Précision du tri\u{a0}: aucune décision sur la période."
+    );
     assert!(shown.contains("reçues                  3"), "{shown}");
 
     let refused = bot.interact(

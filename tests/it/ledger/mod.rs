@@ -1,7 +1,10 @@
 //! Ledger tests: every scenario runs on SQLite and on PostgreSQL through the same code.
 
+mod accuracy;
 mod cli;
 mod erasure;
+mod examples;
+mod export;
 mod import;
 mod purge;
 mod record;

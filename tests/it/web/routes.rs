@@ -31,14 +31,14 @@ async fn without_a_session_private_pages_redirect_to_the_login() {
 }
 
 #[tokio::test]
-async fn the_indicators_page_draws_three_charts_with_their_tables() {
+async fn the_indicators_page_draws_four_charts_with_their_tables() {
     let app = TestApp::new().await;
     let jar = app.login(QUALITE).await;
     let home = app.get("/", &jar).await;
     assert_eq!(home.location.as_deref(), Some("/indicateurs"));
     let page = app.get("/indicateurs", &jar).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert_eq!(page.body.matches("<svg").count(), 3, "{}", page.body);
+    assert_eq!(page.body.matches("<svg").count(), 4, "{}", page.body);
     assert!(page.body.contains("role=\"img\""));
     assert!(page
         .body

@@ -101,6 +101,15 @@ async fn a_citizen_answers_once_with_a_valid_link() {
         "{}",
         dashboard.body
     );
+    // Approvals without reassignment confirm the sorting: « précision du tri » 100 %.
+    assert!(
+        dashboard
+            .body
+            .contains("<th scope=\"row\">2026-03</th><td>2</td><td>100\u{a0}%</td>"),
+        "{}",
+        dashboard.body
+    );
+    assert!(dashboard.body.contains("id=\"precision-tri-h\""));
     // Quality staff read the comment, escaped.
     assert!(
         dashboard
