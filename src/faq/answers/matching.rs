@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::inquiry::{FacilityId, Kind};
+use crate::inquiry::{FacilityId, Kind, Topic};
 
 use super::super::Spelling;
 use super::{Entry, Scope};
@@ -21,6 +21,10 @@ const MIN_CLOSENESS: f64 = 0.5;
 const MIN_SHARED: usize = 2;
 /// What a pattern hit scores (closeness is at most 1).
 const PATTERN_SCORE: f64 = 2.0;
+
+/// What a rule-found entry of a precise topic gains over one of topic `autre`: more than a kind
+/// scope's fit, less than a facility's.
+const TOPIC_BONUS: f64 = 0.15;
 
 /// Where the sentence is: the inquiry's kind and facility (if pinned), and the day (notices).
 #[derive(Debug, Clone, Copy)]
@@ -179,9 +183,16 @@ impl super::Answers {
                     _ => continue,
                 }
             };
+            // Found by a rule, an entry of a precise topic outranks a general one of a closer
+            // scope ("j'ai perdu mon bonnet" is lost property before the pool's dress code).
+            let precise = if by == "motif" && entry.topic != Topic::Autre {
+                TOPIC_BONUS
+            } else {
+                0.0
+            };
             out.push(Match {
                 entry: i,
-                score: score + fit + f64::from(entry.priority) * 0.5,
+                score: score + fit + precise + f64::from(entry.priority) * 0.5,
                 by,
             });
         }

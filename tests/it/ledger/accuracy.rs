@@ -19,6 +19,7 @@ pub fn reply_job(id: InquiryId, key: &str) -> NewJob {
         message_id: format!("<{key}@vsgp.test>"),
         recipient: None,
         payload: Payload::Mail(MailMessage {
+            holding: false,
             to: "usager@example.org".into(),
             to_name: None,
             from: "contact@vsgp.test".into(),

@@ -44,9 +44,16 @@ async fn two_instances_on_one_postgres_take_each_mail_once_and_acknowledge_it_on
         append(&mut s, "INBOX", &citizen_mail(i), None).await;
         if i == MAILS / 2 {
             // The instance holding the intake is killed; the other one takes over.
-            let h = (0..2)
-                .find(|h| took_lock(*h) > 0)
-                .expect("one holds the intake");
+            // On a loaded machine the instances may still be starting: wait for the holder.
+            let mut waited = 0;
+            let h = loop {
+                if let Some(h) = (0..2).find(|h| took_lock(*h) > 0) {
+                    break h;
+                }
+                assert!(waited < 600, "no instance took the intake lock within 60 s");
+                waited += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            };
             assert_eq!(took_lock(1 - h), 0, "only one instance takes mail in");
             kill(children[h].take().expect("holder"));
             holder = Some(h);
