@@ -3,6 +3,7 @@
 
 mod actions;
 mod contact;
+mod long_text;
 mod ops;
 mod search;
 
