@@ -187,7 +187,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup { out } => ledger::backup(&config, &out),
         Command::Discord => discord::discord(&config),
         Command::Web(args) => web::web(&config, args),
-        Command::User { command } => web::user(cli.config.as_deref(), command),
+        Command::User { command } => web::user(&config, cli.config.as_deref(), command),
         Command::Publish(args) => web::publish(&config, args),
     }
 }

@@ -1,5 +1,6 @@
 //! Web commands: `guichet web` (the dashboard server alone), `guichet user add` (an account line
-//! for the configuration) and `guichet publish` (the month's open data as files).
+//! for the configuration), `guichet user end-sessions` and `guichet publish` (the month's open
+//! data as files).
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
@@ -32,6 +33,9 @@ pub enum UserCommand {
         #[arg(long)]
         role: String,
     },
+    /// End every session of an account now (recorded in the ledger; every instance refuses
+    /// them within 15 seconds).
+    EndSessions { name: String },
 }
 
 #[derive(Debug, Args)]
@@ -65,8 +69,15 @@ pub(crate) fn user_entry(name: &str, role: Role, hash: &str) -> String {
     format!("\n[[web.users]]\nname = \"{name}\"\nrole = \"{role}\"\nhash = \"{hash}\"\n")
 }
 
-pub fn user(config_file: Option<&Path>, command: UserCommand) -> anyhow::Result<ExitCode> {
-    let UserCommand::Add { name, role } = command;
+pub fn user(
+    config: &Config,
+    config_file: Option<&Path>,
+    command: UserCommand,
+) -> anyhow::Result<ExitCode> {
+    let (name, role) = match command {
+        UserCommand::Add { name, role } => (name, role),
+        UserCommand::EndSessions { name } => return end_sessions(config, &name),
+    };
     anyhow::ensure!(
         web::valid_name(&name),
         "invalid account name `{name}`: use letters, digits, `.`, `-` or `_`"
@@ -98,6 +109,26 @@ pub fn user(config_file: Option<&Path>, command: UserCommand) -> anyhow::Result<
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("ajouté à {}", path.display());
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `guichet user end-sessions NAME`: a "not before" time for the account's sessions.
+fn end_sessions(config: &Config, name: &str) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        web::valid_name(name),
+        "invalid account name `{name}`: use letters, digits, `.`, `-` or `_`"
+    );
+    if !config.web.users.iter().any(|u| u.name == name) {
+        eprintln!("attention : aucun compte `{name}` dans la configuration");
+    }
+    block_on(async {
+        open(config)
+            .await?
+            .end_sessions(name, chrono::Utc::now())
+            .await?;
+        anyhow::Ok(())
+    })?;
+    println!("sessions de {name} terminées");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -23,6 +23,7 @@ mod rebuild;
 mod record;
 mod report;
 mod search;
+mod sessions;
 mod survey;
 mod types;
 mod workflow;
@@ -51,6 +52,7 @@ pub use outbox::{
 pub use purge::{parse_retention, PurgeSummary, Retention, RetentionError};
 pub use read::InquirySummary;
 pub use search::{Found, SearchQuery};
+pub use sessions::SessionRevocations;
 pub use survey::{SatisfactionRow, SurveyComment, SurveyOutcome, MAX_COMMENT_CHARS};
 pub use types::{NewInquiry, Recorded};
 

@@ -1,5 +1,6 @@
 //! Who is asking: accounts from the configuration (argon2 hashes), sessions in HMAC-signed
-//! cookies, CSRF double-submit tokens bound to the session, and the login rate limiter.
+//! cookies bound to the account's password hash, CSRF double-submit tokens bound to the session,
+//! and the login rate limiter.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -149,6 +150,14 @@ impl Accounts {
         self.users.get(name).map(|(role, _)| *role)
     }
 
+    /// A short MAC of the account's current password hash: a session carries it, so a new hash
+    /// in the configuration (a password change) ends the account's older sessions.
+    pub fn fingerprint(&self, secret: &[u8], name: &str) -> Option<String> {
+        self.users
+            .get(name)
+            .map(|(_, hash)| hex::encode(&mac(secret, "session-password", hash.as_bytes())[..8]))
+    }
+
     /// The role of the account when the password is right. An unknown name costs the same time
     /// as a wrong password.
     pub fn check(&self, name: &str, password: &str) -> Option<Role> {
@@ -170,33 +179,47 @@ pub struct Session {
     pub name: String,
     pub role: Role,
     pub expires: i64,
-    /// Random per login; binds CSRF tokens to this session.
+    /// Random per login; binds CSRF tokens to this session and names it when it is ended.
     pub nonce: String,
+    /// [`Accounts::fingerprint`] of the password hash the session was started with.
+    pub password: String,
 }
 
 impl Session {
-    /// A new session for an account, valid [`SESSION_SECONDS`].
-    pub fn start(name: &str, role: Role) -> Result<Session, AuthError> {
+    /// A new session for an account, valid [`SESSION_SECONDS`], bound to its password hash.
+    pub fn start(
+        secret: &[u8],
+        accounts: &Accounts,
+        name: &str,
+        role: Role,
+    ) -> Result<Session, AuthError> {
         Ok(Session {
             name: name.to_string(),
             role,
             expires: Utc::now().timestamp() + SESSION_SECONDS,
             nonce: hex::encode(crate::secret::random_bytes(16)?),
+            password: accounts.fingerprint(secret, name).unwrap_or_default(),
         })
+    }
+
+    /// When the session was started (seconds).
+    pub fn started(&self) -> i64 {
+        self.expires - SESSION_SECONDS
     }
 
     /// The signed cookie value: hex payload `.` hex HMAC.
     pub fn encode(&self, secret: &[u8]) -> String {
         let payload = format!(
-            "{}\n{}\n{}\n{}",
-            self.name, self.role, self.expires, self.nonce
+            "{}\n{}\n{}\n{}\n{}",
+            self.name, self.role, self.expires, self.nonce, self.password
         );
         let sig = mac(secret, "session", payload.as_bytes());
         format!("{}.{}", hex::encode(payload), hex::encode(sig))
     }
 
     /// A session from a cookie value: signature checked, not expired, account still existing with
-    /// the same role (removing an account from the configuration ends its sessions).
+    /// the same role (removing an account from the configuration ends its sessions) and the same
+    /// password hash (changing it ends them too). Ended sessions are refused by the caller.
     pub fn decode(secret: &[u8], value: &str, accounts: &Accounts) -> Option<Session> {
         let (payload, sig) = value.split_once('.')?;
         let payload = hex::decode(payload).ok()?;
@@ -210,7 +233,12 @@ impl Session {
         let role: Role = parts.next()?.parse().ok()?;
         let expires: i64 = parts.next()?.parse().ok()?;
         let nonce = parts.next()?.to_string();
+        let password = parts.next()?.to_string();
         if expires < Utc::now().timestamp() || accounts.role(&name) != Some(role) {
+            return None;
+        }
+        let current = accounts.fingerprint(secret, &name)?;
+        if !constant_time_eq(current.as_bytes(), password.as_bytes()) {
             return None;
         }
         Some(Session {
@@ -218,6 +246,7 @@ impl Session {
             role,
             expires,
             nonce,
+            password,
         })
     }
 }
@@ -340,7 +369,8 @@ mod tests {
     fn sessions_round_trip_and_tampering_fails() {
         let mut accounts = Accounts::default();
         accounts.add("claire", Role::Qualite, String::new());
-        let s = Session::start("claire", Role::Qualite).expect("session");
+        let s = Session::start(b"secret-secret-secret", &accounts, "claire", Role::Qualite)
+            .expect("session");
         let v = s.encode(b"secret-secret-secret");
         assert_eq!(
             Session::decode(b"secret-secret-secret", &v, &accounts),
@@ -357,9 +387,14 @@ mod tests {
             Session::decode(b"secret-secret-secret", &forged, &accounts),
             None
         );
-        // A removed account's session ends.
+        // A removed account's session ends, and so does one whose password hash changed.
         assert_eq!(
             Session::decode(b"secret-secret-secret", &v, &Accounts::default()),
+            None
+        );
+        accounts.add("claire", Role::Qualite, "new-hash".to_string());
+        assert_eq!(
+            Session::decode(b"secret-secret-secret", &v, &accounts),
             None
         );
     }

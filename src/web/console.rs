@@ -397,6 +397,14 @@ pub(super) async fn inquiry_page(
         })
         .collect();
     let open = summary.status.is_open();
+    // A long text (a huge quoted mail) is shown cut, with a link to the whole of it.
+    let cut_body = super::fulltext::excerpt(&message.body, super::fulltext::MAX_SHOWN_CHARS);
+    let html = message
+        .html
+        .as_deref()
+        .filter(|h| h.len() <= super::fulltext::MAX_SHOWN_HTML_BYTES)
+        .map(crate::clean::sanitize_html);
+    let cut = cut_body.is_some() || (html.is_none() && message.html.is_some());
     let notice = notice.map(|n| json!({ "error": n.error, "text": n.text, "items": n.items }));
     let mut response = st.page(
         headers,
@@ -417,8 +425,9 @@ pub(super) async fn inquiry_page(
             "from_name": message.from.as_ref().and_then(|a| a.name.as_deref()).map(crate::labels::shown).unwrap_or_default(),
             "from_email": message.from.as_ref().map(|a| crate::labels::shown(&a.email)).unwrap_or_default(),
             "subject": crate::labels::shown(&message.subject),
-            "body": crate::labels::shown(&message.body),
-            "html": message.html.as_deref().map(crate::clean::sanitize_html),
+            "body": crate::labels::shown(cut_body.as_deref().unwrap_or(&message.body)),
+            "html": html,
+            "cut": cut || !message.quoted.is_empty(),
             "attachments": attachments,
             "events": events,
             "drafts": versions,

@@ -1,4 +1,5 @@
-//! Logging in and out: the login form, its rate limit, and the home redirect.
+//! Logging in and out: the login form, its rate limit, the home redirect, and the logout that
+//! ends its session in the ledger.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -125,7 +126,8 @@ pub async fn submit(
         );
     };
     limiter.succeeded(reservation);
-    let session = Session::start(name, role).map_err(|e| AppError::Internal(e.to_string()))?;
+    let session = Session::start(st.secret(), &st.inner.accounts, name, role)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     tracing::info!(account = name, role = %role, "login");
     let cookie = st.cookie(
         SESSION_COOKIE,
@@ -151,6 +153,14 @@ pub async fn logout(
 ) -> Result<Response, AppError> {
     let session = st.session(&headers);
     st.check_csrf(&headers, session.as_ref(), &f.csrf)?;
+    // Ended in the ledger, not only forgotten by this browser: a copied cookie stops working.
+    if let Some(s) = &session {
+        st.store()
+            .revoke_session(&s.nonce, &s.name, s.expires, chrono::Utc::now())
+            .await?;
+        st.inner.revoked.add(&s.nonce);
+        tracing::info!(account = %s.name, "logout");
+    }
     let mut response = Redirect::to("/connexion").into_response();
     for name in [SESSION_COOKIE, CSRF_COOKIE] {
         response

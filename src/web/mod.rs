@@ -15,10 +15,12 @@ mod dashboard;
 mod error;
 mod exports;
 mod facts;
+mod fulltext;
 mod login;
 mod manual;
 mod ops;
 mod public;
+mod revoked;
 mod tables;
 pub mod transparency;
 pub mod views;
@@ -75,6 +77,8 @@ struct Inner {
     secret: Arc<[u8]>,
     views: Arc<Views>,
     limiter: auth::LoginLimiter,
+    /// Sessions ended by a logout or `guichet user end-sessions`.
+    revoked: revoked::Revoked,
     /// The one flow: the console's decisions, manual entries and the contact form go through it.
     pipeline: crate::pipeline::Pipeline,
     contact_limiter: contact::RateLimiter,
@@ -129,6 +133,7 @@ impl WebState {
                 secret: crate::secret::web_secret(config)?.into(),
                 views,
                 limiter: auth::LoginLimiter::default(),
+                revoked: revoked::Revoked::default(),
                 secure,
             }),
         })
@@ -146,10 +151,11 @@ impl WebState {
         &self.inner.pipeline.knowledge.faq
     }
 
-    /// The logged-in user, if the session cookie is valid.
+    /// The logged-in user, if the session cookie is valid and its session not ended.
     fn session(&self, headers: &HeaderMap) -> Option<Session> {
         auth::cookie(headers, auth::SESSION_COOKIE)
             .and_then(|v| Session::decode(&self.inner.secret, v, &self.inner.accounts))
+            .filter(|s| self.inner.revoked.allows(s))
     }
 
     /// The logged-in user when `allowed` accepts the role.
@@ -262,6 +268,19 @@ async fn security_headers(
     response
 }
 
+/// Before a request with a session cookie: the ended sessions reloaded when older than
+/// [`revoked::REFRESH`].
+async fn fresh_revocations(
+    axum::extract::State(st): axum::extract::State<WebState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if auth::cookie(request.headers(), auth::SESSION_COOKIE).is_some() {
+        st.inner.revoked.refresh_if_stale(&st.inner.store).await;
+    }
+    next.run(request).await
+}
+
 /// The whole web application.
 pub fn app(state: WebState) -> Router {
     Router::new()
@@ -295,6 +314,7 @@ pub fn app(state: WebState) -> Router {
             post(facts::refuse),
         )
         .route("/console/{id}", get(console::inquiry))
+        .route("/console/{id}/texte", get(fulltext::full_text))
         .route("/console/{id}/approuver", post(actions::approve))
         .route("/console/{id}/reaffecter", post(actions::reassign))
         .route("/console/{id}/rejeter", post(actions::reject))
@@ -305,6 +325,10 @@ pub fn app(state: WebState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .fallback(|| async { AppError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            fresh_revocations,
+        ))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

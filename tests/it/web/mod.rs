@@ -5,6 +5,7 @@ mod auth;
 mod browser;
 mod cli;
 mod routes;
+pub mod sessions;
 mod store;
 pub mod support;
 mod survey;

@@ -195,6 +195,27 @@ impl TestApp {
     }
 }
 
+/// A web instance on the test ledger with these accounts.
+pub fn app_on(db: &crate::ledger::support::TestDb, users: Vec<WebUser>) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config {
+        data_dir: dir.path().to_path_buf(),
+        database_url: Some(db.url.clone()),
+        ..Config::default()
+    };
+    config.web.secret = Some(SECRET.to_string());
+    config.web.users = users;
+    let state = WebState::from_config(&config, db.store.clone()).expect("web state");
+    TestApp {
+        state,
+        store: db.store.clone(),
+        config,
+        url: db.url.clone(),
+        seeded: vec![],
+        dir,
+    }
+}
+
 /// Cookies set by the application.
 #[derive(Debug, Clone, Default)]
 pub struct Jar(pub BTreeMap<String, String>);
