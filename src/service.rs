@@ -30,6 +30,11 @@ pub enum ServiceError {
     Store(#[from] StoreError),
     #[error("task failed: {0}")]
     Task(String),
+    #[error(
+        "another instance is taking mail in from this mailbox (lock `{0}`): \
+         `sync --once` does not run beside it; stop it or try again later"
+    )]
+    IntakeHeld(String),
 }
 
 /// How often the outbox worker looks for due jobs.
@@ -240,10 +245,17 @@ pub struct OnceReport {
 /// Connect, backfill or catch up, process, send what is due, return: the units `serve` runs.
 pub async fn sync_once(mail: &MailChannel) -> Result<OnceReport, ServiceError> {
     let pipeline = &mail.intake.pipeline;
+    // The same lock as `serve`'s intake: never two readers of one mailbox at once.
+    let name = intake_lock(&mail.intake.imap);
+    let Some(lock) = pipeline.store.try_lock(&name).await? else {
+        return Err(ServiceError::IntakeHeld(name));
+    };
     let resumed = pipeline.resume(Utc::now()).await?;
     let mut session = imap::connect(&mail.intake.imap).await?;
-    let intake = mail.intake.sync(&mut session).await?;
+    let intake = mail.intake.sync(&mut session).await;
     let _ = session.logout().await;
+    lock.release().await;
+    let intake = intake?;
     let mut delivered = Delivered::default();
     loop {
         let pass = deliver_due(&pipeline.store, &mail.transport, Utc::now()).await?;

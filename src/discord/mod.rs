@@ -12,6 +12,7 @@ pub mod catchup;
 pub mod commands;
 pub mod intake;
 pub mod jobs;
+pub mod keep;
 pub mod lookup;
 pub mod modal;
 pub mod post;
@@ -28,7 +29,7 @@ use serenity::all::{
     ChannelId, Context, EventHandler, GatewayIntents, GuildId, HttpBuilder, Interaction, Message,
     MessageId, MessageUpdateEvent, Ready, ResumedEvent,
 };
-use tokio::sync::Notify;
+use tokio::sync::{watch, Notify};
 
 pub use settings::{Settings, SettingsError};
 pub use transport::DiscordTransport;
@@ -259,33 +260,67 @@ async fn reminder_loop(data: Arc<Data>, transport: DiscordTransport) {
     }
 }
 
-/// Runs the bot until `shutdown` completes: gateway (reconnecting and resuming by itself),
-/// outbox worker for `discord` jobs, and morning reminders. The service adds this as one task.
+/// The name of the lock held by the instance connected to the gateway for a guild.
+pub fn gateway_lock(settings: &Settings) -> String {
+    format!("discord-gateway:{}", settings.guild)
+}
+
+/// One gateway session while this instance holds the gateway lock: a new client (READY, then
+/// catch-up from the channels' history), until `stop` is raised.
+async fn gateway(data: Arc<Data>, mut stop: watch::Receiver<bool>) -> Result<(), DiscordError> {
+    let intents = GatewayIntents::GUILDS
+        | GatewayIntents::GUILD_MESSAGES
+        | GatewayIntents::DIRECT_MESSAGES
+        | GatewayIntents::MESSAGE_CONTENT;
+    let http = build_http(&data.settings);
+    let mut client = serenity::all::ClientBuilder::new_with_http(http, intents)
+        .event_handler(Handler { data })
+        .await?;
+    let shards = client.shard_manager.clone();
+    tokio::select! {
+        r = client.start() => r.map_err(DiscordError::from),
+        () = async {
+            // A closed channel (the service gone) stops too.
+            let _ = stop.wait_for(|s| *s).await;
+        } => {
+            shards.shutdown_all().await;
+            Ok(())
+        }
+    }
+}
+
+/// Runs the bot until `shutdown` completes: the outbox worker for `discord` jobs and the morning
+/// reminders at once, and the gateway (reconnecting and resuming by itself) while this instance
+/// holds the gateway lock — with several instances on one ledger, one takes Discord's messages
+/// in and the others wait, logging it, and take over within seconds of its death (see
+/// [`crate::service::exclusively`]). The worker needs no lock: its claims are exclusive
+/// (`SKIP LOCKED`, leases) and a post job is written once per draft version (unique message
+/// id), so every instance may deliver. The service adds this as one task.
 pub async fn run(
     pipeline: Pipeline,
     settings: Settings,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), DiscordError> {
-    let intents = GatewayIntents::GUILDS
-        | GatewayIntents::GUILD_MESSAGES
-        | GatewayIntents::DIRECT_MESSAGES
-        | GatewayIntents::MESSAGE_CONTENT;
     let data = Arc::new(Data::new(pipeline, settings));
-    let http = build_http(&data.settings);
-    let mut client = serenity::all::ClientBuilder::new_with_http(http, intents)
-        .event_handler(Handler { data: data.clone() })
-        .await?;
+    // The gateway's client has an HTTP client of its own (serenity takes it by value); the
+    // worker's is this one, so that it runs while another instance holds the gateway.
     let transport = DiscordTransport {
-        http: client.http.clone(),
+        http: Arc::new(build_http(&data.settings)),
     };
-    let shards = client.shard_manager.clone();
     let worker = tokio::spawn(worker(data.clone(), transport.clone()));
     let reminders = tokio::spawn(reminder_loop(data.clone(), transport));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let store = data.pipeline.store.clone();
+    let name = gateway_lock(&data.settings);
+    let gateways = crate::service::exclusively(&store, &name, stop_rx, |stop| {
+        gateway(data.clone(), stop)
+    });
+    tokio::pin!(gateways);
     let result = tokio::select! {
-        r = client.start() => r.map_err(DiscordError::from),
+        r = &mut gateways => r,
         () = shutdown => {
-            shards.shutdown_all().await;
-            Ok(())
+            let _ = stop_tx.send(true);
+            gateways.await
         }
     };
     worker.abort();

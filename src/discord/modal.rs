@@ -2,6 +2,8 @@
 //! « Réponse à envoyer »; what the agent submits is kept as the latest draft and shown back in an
 //! ephemeral preview with « Envoyer » (approves exactly that version) and « Modifier encore ».
 //! Nothing leaves on the submit alone, and a text that still has a marker is kept, not lost.
+//! When the draft had markers, a second field « Enregistrer pour les prochaines réponses » (see
+//! `keep`) turns the values typed in their place into facts proposed to an admin, at once.
 
 use chrono::{DateTime, Utc};
 use serenity::all::{
@@ -14,8 +16,11 @@ use super::buttons::{
     actor, already_decided, approval_response, ephemeral, has_role, markers_left, parse_custom_id,
     refusal, sent_card, update, Action,
 };
+use super::keep::{self, Keep};
 use super::{Data, DiscordError};
+use crate::calendar::paris_date;
 use crate::draft::markers;
+use crate::labels;
 use crate::draft::render::text_to_markdown;
 use crate::inquiry::{InquiryId, Outcome, Verb};
 
@@ -47,12 +52,24 @@ pub(super) async fn edit_modal(
     let input = CreateInputText::new(InputTextStyle::Paragraph, "Réponse à envoyer", "text")
         .value(text)
         .max_length(MAX_INPUT);
+    let mut rows = vec![CreateActionRow::InputText(input)];
+    let had_markers = drafts
+        .iter()
+        .filter_map(|v| v.draft.as_ref())
+        .any(|d| !markers(&d.text).is_empty());
+    if had_markers {
+        let input = CreateInputText::new(InputTextStyle::Short, keep::LABEL, keep::FIELD)
+            .placeholder(keep::HINT)
+            .max_length(20)
+            .required(false);
+        rows.push(CreateActionRow::InputText(input));
+    }
     Ok(CreateInteractionResponse::Modal(
         CreateModal::new(
             Verb::Modal.custom_id(id, Some(post.get())),
             "Modifier la réponse",
         )
-        .components(vec![CreateActionRow::InputText(input)]),
+        .components(rows),
     ))
 }
 
@@ -83,7 +100,13 @@ async fn keep_agent_text(
 
 /// The preview of a submitted text: Envoyer (that version) and Modifier encore, or only
 /// Modifier encore while a marker remains.
-fn preview(id: InquiryId, post: MessageId, version: u32, text: &str) -> CreateInteractionResponse {
+fn preview(
+    id: InquiryId,
+    post: MessageId,
+    version: u32,
+    text: &str,
+    note: Option<String>,
+) -> CreateInteractionResponse {
     let left = markers(text);
     let shown = crate::discord::post::escaped_within(text, MAX_PREVIEW).0;
     let mut buttons = Vec::new();
@@ -103,6 +126,10 @@ fn preview(id: InquiryId, post: MessageId, version: u32, text: &str) -> CreateIn
             markers_left(&left)
         )
     };
+    let head = match note {
+        Some(note) => format!("{note}\n{head}"),
+        None => head,
+    };
     buttons.push(
         CreateButton::new(Verb::Edit.custom_id(id, Some(post.get())))
             .label("Modifier encore")
@@ -115,6 +142,42 @@ fn preview(id: InquiryId, post: MessageId, version: u32, text: &str) -> CreateIn
             .ephemeral(true)
             .allowed_mentions(serenity::all::CreateAllowedMentions::new()),
     )
+}
+
+/// « Enregistrer pour les prochaines réponses »: the values typed in place of the draft's markers
+/// become proposals for an admin; what the agent is told (None when nothing was asked).
+async fn keep_values(
+    data: &Data,
+    id: InquiryId,
+    text: &str,
+    user: u64,
+    wanted: Result<Keep, String>,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, DiscordError> {
+    let until = match wanted {
+        Ok(Keep::No) => return Ok(None),
+        Ok(Keep::Yes(until)) => until,
+        Err(refused) => {
+            return Ok(Some(format!(
+                "⚠️ {refused}\nRien n'a été enregistré pour les prochaines réponses."
+            )))
+        }
+    };
+    let n = data
+        .pipeline
+        .keep_filled_facts(id, &actor(user), text, until, now)
+        .await?;
+    let end = until
+        .map(|d| format!(" (jusqu'au {})", d.format("%d/%m/%Y")))
+        .unwrap_or_default();
+    Ok(Some(if n == 0 {
+        "Rien à enregistrer pour les prochaines réponses : aucune valeur saisie à la place d'un \
+         marqueur ne correspond à un fait du catalogue."
+            .to_string()
+    } else {
+        let values = labels::count(n as i64, "valeur proposée", "valeurs proposées");
+        format!("{values} aux administrateurs pour les prochaines réponses{end}.")
+    }))
 }
 
 /// The Modifier form sent back: kept as the latest draft, shown for confirmation.
@@ -130,16 +193,20 @@ pub async fn on_modal(
     let response = if !has_role(i.member.as_ref(), data.settings.agent_role) {
         refusal(user, &i.data.custom_id)
     } else {
-        let text = i
-            .data
-            .components
-            .iter()
-            .flat_map(|row| row.components.iter())
-            .find_map(|c| match c {
-                ActionRowComponent::InputText(t) if t.custom_id == "text" => t.value.clone(),
-                _ => None,
-            })
-            .unwrap_or_default();
+        let field = |name: &str| {
+            i.data
+                .components
+                .iter()
+                .flat_map(|row| row.components.iter())
+                .find_map(|c| match c {
+                    ActionRowComponent::InputText(t) if t.custom_id == name => t.value.clone(),
+                    _ => None,
+                })
+                .unwrap_or_default()
+        };
+        let text = field("text");
+        let now = Utc::now();
+        let wanted = keep::parse(&field(keep::FIELD), paris_date(now));
         let post = action
             .post
             .or_else(|| i.message.as_ref().map(|m| m.id))
@@ -147,8 +214,11 @@ pub async fn on_modal(
         if text.trim().is_empty() {
             ephemeral("Réponse vide : rien n'a été envoyé.")
         } else {
-            match keep_agent_text(data, action.inquiry, &text, user, Utc::now()).await? {
-                Some(version) => preview(action.inquiry, post, version, &text),
+            match keep_agent_text(data, action.inquiry, &text, user, now).await? {
+                Some(version) => {
+                    let note = keep_values(data, action.inquiry, &text, user, wanted, now).await?;
+                    preview(action.inquiry, post, version, &text, note)
+                }
                 None => ephemeral(already_decided(
                     &data.pipeline.store.standing(action.inquiry).await?,
                 )),

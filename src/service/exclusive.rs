@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::ServiceError;
 use crate::store::Store;
 
 /// How often a waiting instance asks for the lock, and a holder checks it still has it.
@@ -15,15 +14,15 @@ const CHECK: Duration = Duration::from_secs(2);
 
 /// Runs `work` whenever this instance holds the lock `name`, until `stop` turns true. `work`
 /// gets its own stop flag, raised on shutdown or when the lock is lost.
-pub async fn exclusively<F, Fut>(
+pub async fn exclusively<F, Fut, E>(
     store: &Store,
     name: &str,
     mut stop: watch::Receiver<bool>,
     mut work: F,
-) -> Result<(), ServiceError>
+) -> Result<(), E>
 where
     F: FnMut(watch::Receiver<bool>) -> Fut,
-    Fut: Future<Output = Result<(), ServiceError>>,
+    Fut: Future<Output = Result<(), E>>,
 {
     let mut told = false;
     loop {

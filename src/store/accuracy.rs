@@ -74,7 +74,7 @@ impl Store {
             steps.push(LabelStep {
                 event,
                 actor: row.try_get("actor")?,
-                date: paris_date(from_secs(row.try_get("at")?)),
+                date: paris_date(from_secs("events", id, row.try_get("at")?)?),
                 labels,
                 rules: d.rules,
                 reason: d.reason,

@@ -88,7 +88,7 @@ fn proposal(row: &AnyRow) -> Result<Proposal, StoreError> {
         provenance: row.try_get("provenance")?,
         inquiry: row.try_get::<Option<i64>, _>("inquiry_id")?.map(InquiryId),
         proposed_by: row.try_get("proposed_by")?,
-        proposed_at: from_secs(row.try_get("proposed_at")?),
+        proposed_at: from_secs("fact_proposals", row.try_get("id")?, row.try_get("proposed_at")?)?,
         status: row.try_get("status")?,
     })
 }
@@ -267,7 +267,7 @@ impl Store {
     /// Every confirmed fact, expired ones included (see [`LearnedFact::holds_on`]).
     pub async fn learned_facts(&self) -> Result<Vec<LearnedFact>, StoreError> {
         let rows = sqlx::query(
-            "SELECT facility, field, value, valid_until, confirmed_by, confirmed_at \
+            "SELECT facility, field, value, valid_until, confirmed_by, confirmed_at, proposal_id \
              FROM learned_facts ORDER BY facility, field",
         )
         .fetch_all(&self.pool)
@@ -280,7 +280,11 @@ impl Store {
                     value: row.try_get("value")?,
                     valid_until: day(row.try_get("valid_until")?),
                     confirmed_by: row.try_get("confirmed_by")?,
-                    confirmed_at: from_secs(row.try_get("confirmed_at")?),
+                    confirmed_at: from_secs(
+                        "learned_facts (proposal)",
+                        row.try_get::<Option<i64>, _>("proposal_id")?.unwrap_or(0),
+                        row.try_get("confirmed_at")?,
+                    )?,
                 })
             })
             .collect()
@@ -289,7 +293,7 @@ impl Store {
     /// The history of one facility's facts, newest first.
     pub async fn fact_history(&self, of: &FacilityId) -> Result<Vec<FactChange>, StoreError> {
         let rows = sqlx::query(
-            "SELECT facility, field, action, value, previous, valid_until, actor, at \
+            "SELECT id, facility, field, action, value, previous, valid_until, actor, at \
              FROM learned_fact_history WHERE facility = $1 ORDER BY id DESC",
         )
         .bind(of.as_str())
@@ -305,7 +309,7 @@ impl Store {
                     previous: row.try_get("previous")?,
                     valid_until: day(row.try_get("valid_until")?),
                     actor: row.try_get("actor")?,
-                    at: from_secs(row.try_get("at")?),
+                    at: from_secs("learned_fact_history", row.try_get("id")?, row.try_get("at")?)?,
                 })
             })
             .collect()

@@ -54,7 +54,7 @@ impl Store {
                 Ok(FollowUp::chat(
                     kind,
                     text.as_deref(),
-                    from_secs(r.try_get("at")?),
+                    from_secs("followups", id.0, r.try_get("at")?)?,
                 ))
             })
             .collect()

@@ -111,7 +111,7 @@ impl Store {
                     events.push(*id, event, secs(at), detail.to_string());
                 }
                 if let Some(fact) = fact {
-                    facts.push(fact.derive(&self.settings));
+                    facts.push(fact.derive(&self.settings)?);
                 }
             }
             events.flush(&mut tx, false).await?;

@@ -32,7 +32,11 @@ impl Store {
         Ok(Some(MailCursor {
             uidvalidity: to_u32(row.try_get("uidvalidity")?),
             last_uid: to_u32(row.try_get("last_uid")?),
-            first_started_at: from_secs(row.try_get("first_started_at")?),
+            first_started_at: from_secs(
+                "mail_cursor (uidvalidity)",
+                row.try_get("uidvalidity")?,
+                row.try_get("first_started_at")?,
+            )?,
         }))
     }
 

@@ -79,7 +79,7 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("no inquiry with id {0}")]
     NotFound(InquiryId),
-    #[error("inquiry {inquiry}: {message}")]
+    #[error("corrupt ledger row of inquiry {inquiry}: {message}")]
     Corrupt { inquiry: InquiryId, message: String },
     #[error("corrupt ledger row {row} ({table}): {message}")]
     CorruptRow {
@@ -185,7 +185,28 @@ fn secs(t: DateTime<Utc>) -> i64 {
     t.timestamp()
 }
 
-/// Back from stored seconds.
-fn from_secs(s: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(s, 0).unwrap_or_default()
+/// Back from stored seconds; a value that is no time is a corrupt row of `table` (its id or
+/// inquiry `row`), never a silent 1970.
+fn from_secs(table: &'static str, row: i64, s: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp(s, 0).ok_or_else(|| StoreError::CorruptRow {
+        table,
+        row,
+        message: format!("{s} is not a time"),
+    })
+}
+
+/// A JSON column of `inquiry_personal`: empty (purged, never set) is the empty value; anything
+/// else must decode, or the row is corrupt.
+fn json_or_empty<T: serde::de::DeserializeOwned + Default>(
+    id: InquiryId,
+    column: &str,
+    text: &str,
+) -> Result<T, StoreError> {
+    if text.trim().is_empty() {
+        return Ok(T::default());
+    }
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        inquiry: id,
+        message: format!("{column}: {e}"),
+    })
 }

@@ -41,7 +41,7 @@ impl Store {
                 let text = |name: &str| -> Result<String, StoreError> { Ok(row.try_get(name)?) };
                 let deadline = NaiveDate::parse_from_str(&text("deadline")?, "%Y-%m-%d")
                     .map_err(|e| corrupt(e.to_string()))?;
-                let received_at = from_secs(row.try_get("received_at")?);
+                let received_at = from_secs("inquiries", id.0, row.try_get("received_at")?)?;
                 Ok(OverdueItem {
                     id,
                     reference: self.reference(id, received_at),

@@ -163,16 +163,24 @@ pub(crate) struct FactRow {
 }
 
 impl Fact {
-    pub(crate) fn derive(self, settings: &StoreSettings) -> FactRow {
-        let received: DateTime<Utc> = from_secs(self.received_at);
+    /// A time that cannot be decoded is a corrupt row of the inquiry, never 1970.
+    pub(crate) fn derive(self, settings: &StoreSettings) -> Result<FactRow, StoreError> {
+        let row = self.inquiry.0;
+        let received: DateTime<Utc> = from_secs("inquiries", row, self.received_at)?;
+        for t in [self.acknowledged_at, self.answered_at].into_iter().flatten() {
+            from_secs("events", row, t)?;
+        }
         let date = paris_date(received);
         let week = date.iso_week();
         let cal = &settings.calendar;
         let days = settings
             .engagements
             .answer_days(self.channel, self.kind, self.topic);
-        let delay = |t: Option<i64>| t.map(|t| i64::from(cal.delay(received, from_secs(t))));
-        FactRow {
+        let delay = |t: Option<i64>| {
+            t.and_then(|t| DateTime::from_timestamp(t, 0))
+                .map(|t| i64::from(cal.delay(received, t)))
+        };
+        Ok(FactRow {
             received_date: date.format("%Y-%m-%d").to_string(),
             month: date.format("%Y-%m").to_string(),
             week: format!("{:04}-W{:02}", week.year(), week.week()),
@@ -185,7 +193,7 @@ impl Fact {
             ack_delay: delay(self.acknowledged_at),
             answer_delay: delay(self.answered_at),
             fact: self,
-        }
+        })
     }
 }
 

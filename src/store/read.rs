@@ -35,7 +35,7 @@ impl Store {
         };
         let text =
             |name: &str| -> Result<String, StoreError> { Ok(row.try_get::<String, _>(name)?) };
-        let received_at = from_secs(row.try_get("received_at")?);
+        let received_at = from_secs("inquiries", id.0, row.try_get("received_at")?)?;
         let facility: Option<String> = row.try_get("facility")?;
         let lang: String = text("lang")?;
         let rules: String = text("rules")?;
@@ -53,8 +53,10 @@ impl Store {
                 .map_err(|e| corrupt(format!("{e}")))?,
             automatic: automatic != 0,
             automatic_reason: row.try_get("automatic_reason")?,
-            lang: lang.parse().unwrap_or(Lang::Fr),
-            rules: serde_json::from_str(&rules).unwrap_or_default(),
+            lang: lang
+                .parse::<Lang>()
+                .map_err(|e| corrupt(format!("lang: {e}")))?,
+            rules: serde_json::from_str(&rules).map_err(|e| corrupt(format!("rules: {e}")))?,
             template: row.try_get("template")?,
             requests: Vec::new(),
         };

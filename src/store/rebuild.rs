@@ -64,7 +64,7 @@ impl Store {
             let derived: Vec<_> = facts
                 .into_iter()
                 .map(|f| f.derive(&self.settings))
-                .collect();
+                .collect::<Result<_, _>>()?;
             projection::upsert(&mut tx, self.backend, &derived).await?;
             start += SPAN;
         }

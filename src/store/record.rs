@@ -6,7 +6,7 @@ use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
 use super::projection::{self, Step};
-use super::{from_secs, secs, Store, StoreError};
+use super::{from_secs, json_or_empty, secs, Store, StoreError};
 use super::{DraftText, DraftVersion, Event, EventType, InquiryId, NewInquiry, Recorded};
 use crate::inquiry::{Address, Classification, Message};
 
@@ -44,7 +44,7 @@ impl Store {
                 .await?;
             tx.commit().await?;
             let id = InquiryId(row.try_get("id")?);
-            let received = from_secs(row.try_get("received_at")?);
+            let received = from_secs("inquiries", id.0, row.try_get("received_at")?)?;
             return Ok(Recorded {
                 id,
                 reference: self.reference(id, received),
@@ -239,7 +239,7 @@ impl Store {
                     inquiry: id,
                     event: name.parse().map_err(|e| corrupt(format!("{e}")))?,
                     actor: row.try_get("actor")?,
-                    at: from_secs(row.try_get("at")?),
+                    at: from_secs("events", row.try_get("id")?, row.try_get("at")?)?,
                     detail: serde_json::from_str(&detail).map_err(|e| corrupt(e.to_string()))?,
                 })
             })
@@ -272,7 +272,7 @@ impl Store {
                         None => None,
                     },
                     author: row.try_get("author")?,
-                    created_at: from_secs(row.try_get("created_at")?),
+                    created_at: from_secs("drafts", id.0, row.try_get("created_at")?)?,
                 })
             })
             .collect()
@@ -321,10 +321,10 @@ impl Store {
             body: opt("body")?,
             quoted: opt("quoted")?,
             signature: opt("signature")?,
-            headers: serde_json::from_str(&opt("headers")?).unwrap_or_default(),
+            headers: json_or_empty(id, "headers", &opt("headers")?)?,
             html: row.try_get("html")?,
             message_id: row.try_get("message_id")?,
-            attachments: serde_json::from_str(&opt("attachments")?).unwrap_or_default(),
+            attachments: json_or_empty(id, "attachments", &opt("attachments")?)?,
             ..Message::default()
         }))
     }
@@ -357,7 +357,7 @@ impl Store {
             detail,
         };
         let fact = projection::apply(id, current, &step)?;
-        projection::upsert(conn, self.backend, &[fact.derive(&self.settings)]).await
+        projection::upsert(conn, self.backend, &[fact.derive(&self.settings)?]).await
     }
 }
 

@@ -136,7 +136,7 @@ impl Store {
         rows.iter()
             .map(|row| {
                 let id = InquiryId(row.try_get("id")?);
-                let received_at = from_secs(row.try_get("received_at")?);
+                let received_at = from_secs("inquiries", id.0, row.try_get("received_at")?)?;
                 let corrupt = |message: String| StoreError::Corrupt {
                     inquiry: id,
                     message,

@@ -25,7 +25,10 @@ impl Store {
                 message,
             })?,
             decided_by: row.try_get("decided_by")?,
-            decided_at: row.try_get::<Option<i64>, _>("decided_at")?.map(from_secs),
+            decided_at: row
+                .try_get::<Option<i64>, _>("decided_at")?
+                .map(|t| from_secs("inquiries", id.0, t))
+                .transpose()?,
         })
     }
 

@@ -7,6 +7,7 @@ mod cursors;
 mod delivery;
 mod fake;
 mod followups;
+mod instances;
 mod intake;
 mod once;
 mod process;

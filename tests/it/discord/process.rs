@@ -16,13 +16,13 @@ use super::fake::{user, Fake, GUILD};
 use super::*;
 
 /// A data directory with the operator's configuration file.
-struct Operator {
-    fake: Fake,
-    dir: tempfile::TempDir,
+pub(super) struct Operator {
+    pub(super) fake: Fake,
+    pub(super) dir: tempfile::TempDir,
 }
 
 impl Operator {
-    async fn new() -> Operator {
+    pub(super) async fn new() -> Operator {
         let fake = Fake::start().await;
         let dir = tempfile::tempdir().expect("tempdir");
         let toml = format!(
@@ -40,7 +40,7 @@ impl Operator {
         self.dir.path().join("data")
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub(super) fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_guichet"));
         c.arg("--config")
             .arg(self.dir.path().join("guichet.toml"))
@@ -81,7 +81,7 @@ impl Operator {
     }
 }
 
-fn kill(mut child: Child) {
+pub(super) fn kill(mut child: Child) {
     let _ = child.kill(); // SIGKILL
     let _ = child.wait();
 }
@@ -111,6 +111,17 @@ fn naming(fake: &Fake, channel: u64, reference: &str) -> usize {
 /// DM) and one card; panics with the figures otherwise.
 async fn assert_each_once(op: &Operator, messages: &[(u64, u64)], within: Duration) {
     let store = op.store().await;
+    assert_each_once_in(op, &store, messages, within, &|| op.log_text()).await;
+}
+
+/// [`assert_each_once`] on a given ledger, with the logs to show on failure.
+pub(super) async fn assert_each_once_in(
+    op: &Operator,
+    store: &Store,
+    messages: &[(u64, u64)],
+    within: Duration,
+    logs: &dyn Fn() -> String,
+) {
     let started = Instant::now();
     let mut last = String::new();
     while started.elapsed() < within {
@@ -149,13 +160,13 @@ async fn assert_each_once(op: &Operator, messages: &[(u64, u64)], within: Durati
         assert!(
             !twice,
             "something was sent twice:\n{last}\n--- log ---\n{}",
-            op.log_text()
+            logs()
         );
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     panic!(
         "not every message taken in once:\n{last}\n--- log ---\n{}",
-        op.log_text()
+        logs()
     );
 }
 
