@@ -2,6 +2,7 @@
 
 mod accuracy;
 mod cli;
+mod corrupt;
 mod erasure;
 mod examples;
 mod export;
