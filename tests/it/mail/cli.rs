@@ -130,3 +130,36 @@ async fn serve_takes_mail_in_and_stops_cleanly_on_sigterm() {
     assert!(status.success(), "{status:?}\n{stderr}");
     assert!(!stderr.contains(PASSWORD));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_once_refuses_clearly_while_another_instance_takes_mail_in_from_the_mailbox() {
+    let servers = MailServers::start();
+    let mut s = servers.session(SHARED).await;
+    append(
+        &mut s,
+        "INBOX",
+        &mail(1, CITIZEN, "Horaires", "Bonjour, horaires ?", ""),
+        None,
+    )
+    .await;
+    let g = super::support::Guichet::new(&servers);
+    let channel = g.channel().await;
+    let store = &channel.intake.pipeline.store;
+    // What a running `guichet serve` holds while it takes this mailbox in.
+    let name = guichet::service::intake_lock(&channel.intake.imap);
+    let held = store.try_lock(&name).await.expect("ask").expect("free");
+    let err = guichet::service::sync_once(&channel)
+        .await
+        .expect_err("the intake lock is held");
+    let text = err.to_string();
+    assert!(
+        text.contains("another instance is taking mail in") && text.contains(&name),
+        "{text}"
+    );
+    assert_eq!(store.count_facts().await.expect("count"), 0, "nothing taken in");
+    held.release().await;
+    let r = guichet::service::sync_once(&channel)
+        .await
+        .expect("free again");
+    assert_eq!(r.intake.created, 1);
+}
