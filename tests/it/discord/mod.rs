@@ -9,6 +9,7 @@ mod fake;
 mod followups;
 mod instances;
 mod intake;
+mod learn;
 mod once;
 mod process;
 mod staff;
