@@ -26,13 +26,21 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Keep, String> {
         "oui" | "o" => return Ok(Keep::Yes(None)),
         _ => {}
     }
-    let expected = "écrivez « oui », une date de fin au format JJ/MM/AAAA (par exemple 31/12/2026), \
+    let expected =
+        "écrivez « oui », une date de fin au format JJ/MM/AAAA (par exemple 31/12/2026), \
                     ou laissez vide";
     let shaped = t.len() == 10
-        && t.char_indices()
-            .all(|(i, c)| if i == 2 || i == 5 { c == '/' } else { c.is_ascii_digit() });
+        && t.char_indices().all(|(i, c)| {
+            if i == 2 || i == 5 {
+                c == '/'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
     if !shaped {
-        return Err(format!("« {LABEL} » : « {t} » n'est pas compris ; {expected}."));
+        return Err(format!(
+            "« {LABEL} » : « {t} » n'est pas compris ; {expected}."
+        ));
     }
     let day = NaiveDate::parse_from_str(t, "%d/%m/%Y")
         .map_err(|_| format!("« {LABEL} » : le {t} n'existe pas ; {expected}."))?;
@@ -72,7 +80,14 @@ mod tests {
 
     #[test]
     fn anything_else_is_refused_with_what_is_expected() {
-        for bad in ["peut-être", "2026-12-31", "31/12/26", "1/1/2027", "31.12.2026", "ouii"] {
+        for bad in [
+            "peut-être",
+            "2026-12-31",
+            "31/12/26",
+            "1/1/2027",
+            "31.12.2026",
+            "ouii",
+        ] {
             let e = parse(bad, today()).expect_err(bad);
             assert!(e.contains("JJ/MM/AAAA"), "{bad}: {e}");
         }

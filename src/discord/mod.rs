@@ -312,9 +312,8 @@ pub async fn run(
     let (stop_tx, stop_rx) = watch::channel(false);
     let store = data.pipeline.store.clone();
     let name = gateway_lock(&data.settings);
-    let gateways = crate::service::exclusively(&store, &name, stop_rx, |stop| {
-        gateway(data.clone(), stop)
-    });
+    let gateways =
+        crate::service::exclusively(&store, &name, stop_rx, |stop| gateway(data.clone(), stop));
     tokio::pin!(gateways);
     let result = tokio::select! {
         r = &mut gateways => r,

@@ -20,9 +20,9 @@ use super::keep::{self, Keep};
 use super::{Data, DiscordError};
 use crate::calendar::paris_date;
 use crate::draft::markers;
-use crate::labels;
 use crate::draft::render::text_to_markdown;
 use crate::inquiry::{InquiryId, Outcome, Verb};
+use crate::labels;
 
 /// Discord's limit for a text input's value.
 const MAX_INPUT: u16 = 4000;

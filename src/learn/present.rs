@@ -7,29 +7,15 @@ use crate::faq::Faq;
 use crate::indicators::render::number;
 use crate::inquiry::{Kind, Topic};
 
-/// French label of a kind (singular).
-pub fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Siege => "siège",
-        Kind::Piscine => "piscine",
-        Kind::Conservatoire => "conservatoire",
-        Kind::Mediatheque => "médiathèque",
-        Kind::Theatre => "théâtre",
-        Kind::Autre => "autre",
-    }
+/// French label of a kind, as it reads inside a sentence (`piscine`, `autre service`): the
+/// shared label of [`crate::labels::kind`], lower-cased.
+pub fn kind_name(kind: Kind) -> String {
+    crate::labels::kind(kind).to_lowercase()
 }
 
-/// French label of a topic.
+/// French label of a topic (the shared one of [`crate::labels::topic`]).
 pub fn topic_name(topic: Topic) -> &'static str {
-    match topic {
-        Topic::Horaires => "horaires",
-        Topic::Tarifs => "tarifs",
-        Topic::Inscription => "inscription",
-        Topic::Reservation => "réservation",
-        Topic::Reclamation => "réclamation",
-        Topic::ObjetPerdu => "objet perdu",
-        Topic::Autre => "autre",
-    }
+    crate::labels::topic(topic)
 }
 
 /// `Piscine Pajeaud (piscine), horaires`: the facility's name from the catalogue.
@@ -89,6 +75,21 @@ pub fn cells(t: &Tally) -> Vec<String> {
     ]
 }
 
+/// What was taken for what, and how often: (at intake, in truth, count), most frequent first;
+/// the truth of an out-of-scope inquiry is « hors périmètre ».
+pub fn confusion_rows(faq: &Faq, r: &AccuracyReport) -> Vec<[String; 3]> {
+    r.confusions
+        .iter()
+        .map(|c| {
+            let truth = c
+                .truth
+                .as_ref()
+                .map_or_else(|| "hors périmètre".to_string(), |t| labels_text(faq, t));
+            [labels_text(faq, &c.intake), truth, c.count.to_string()]
+        })
+        .collect()
+}
+
 /// The plain-text report of `guichet faq eval`.
 pub fn eval_text(faq: &Faq, r: &AccuracyReport) -> String {
     let mut out = String::new();
@@ -102,23 +103,14 @@ pub fn eval_text(faq: &Faq, r: &AccuracyReport) -> String {
     }
     let _ = writeln!(out, "\n{:<22} {}", "type (à l'accueil)", HEAD.join(" | "));
     for (kind, t) in &r.by_kind {
-        row(&mut out, kind_name(*kind), t);
+        row(&mut out, &kind_name(*kind), t);
     }
     let _ = writeln!(out, "\nConfusions (pris pour → en réalité, nombre)\u{a0}:");
     if r.confusions.is_empty() {
         let _ = writeln!(out, "aucune");
     }
-    for c in &r.confusions {
-        let truth = c
-            .truth
-            .as_ref()
-            .map_or_else(|| "hors périmètre".to_string(), |t| labels_text(faq, t));
-        let _ = writeln!(
-            out,
-            "{} → {truth}\u{a0}: {}",
-            labels_text(faq, &c.intake),
-            c.count
-        );
+    for [intake, truth, count] in confusion_rows(faq, r) {
+        let _ = writeln!(out, "{intake} → {truth}\u{a0}: {count}");
     }
     out
 }

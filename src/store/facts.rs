@@ -88,7 +88,11 @@ fn proposal(row: &AnyRow) -> Result<Proposal, StoreError> {
         provenance: row.try_get("provenance")?,
         inquiry: row.try_get::<Option<i64>, _>("inquiry_id")?.map(InquiryId),
         proposed_by: row.try_get("proposed_by")?,
-        proposed_at: from_secs("fact_proposals", row.try_get("id")?, row.try_get("proposed_at")?)?,
+        proposed_at: from_secs(
+            "fact_proposals",
+            row.try_get("id")?,
+            row.try_get("proposed_at")?,
+        )?,
         status: row.try_get("status")?,
     })
 }
@@ -309,7 +313,11 @@ impl Store {
                     previous: row.try_get("previous")?,
                     valid_until: day(row.try_get("valid_until")?),
                     actor: row.try_get("actor")?,
-                    at: from_secs("learned_fact_history", row.try_get("id")?, row.try_get("at")?)?,
+                    at: from_secs(
+                        "learned_fact_history",
+                        row.try_get("id")?,
+                        row.try_get("at")?,
+                    )?,
                 })
             })
             .collect()

@@ -167,7 +167,10 @@ impl Fact {
     pub(crate) fn derive(self, settings: &StoreSettings) -> Result<FactRow, StoreError> {
         let row = self.inquiry.0;
         let received: DateTime<Utc> = from_secs("inquiries", row, self.received_at)?;
-        for t in [self.acknowledged_at, self.answered_at].into_iter().flatten() {
+        for t in [self.acknowledged_at, self.answered_at]
+            .into_iter()
+            .flatten()
+        {
             from_secs("events", row, t)?;
         }
         let date = paris_date(received);

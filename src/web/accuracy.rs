@@ -12,8 +12,11 @@ use super::dashboard::{check, kind_label, Checked, Filters};
 use super::exports::csv_response;
 use super::tables::table;
 use super::{AppError, Role, WebState};
-use crate::learn::present::{cells, share_text, HEAD};
+use crate::learn::present::{cells, confusion_rows, share_text, HEAD};
 use crate::learn::{AccuracyReport, Judged};
+
+/// Confusions shown on the dashboard (`guichet faq eval` lists them all).
+const MAX_CONFUSIONS: usize = 20;
 
 /// The report for the dashboard's filters: period, intake kind and facility (the channel is not
 /// part of a sorting's labels and is ignored).
@@ -84,12 +87,25 @@ pub(super) async fn chart(st: &WebState, c: &Checked, query: &str) -> Result<Val
                 .collect()
         })
         .collect();
+    // What was taken for what, as `guichet faq eval` lists it (the most frequent first).
+    let confusions = table(
+        ["pris pour (à l'arrivée)", "en réalité (décision)", "nombre"]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        confusion_rows(st.faq(), &r)
+            .into_iter()
+            .take(MAX_CONFUSIONS)
+            .map(Vec::from)
+            .collect(),
+    );
     Ok(json!({
         "id": "precision-tri",
         "title": "Précision du tri",
         "svg": svg,
         "csv": format!("/precision-tri.csv?{query}"),
         "table": table(head, body),
+        "confusions": confusions,
     }))
 }
 

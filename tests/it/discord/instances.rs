@@ -79,15 +79,24 @@ async fn two_bots_on_one_postgres_hold_one_gateway_and_the_other_takes_over_afte
         Some(start(&op, &db, dirs[1].path(), &logs[1])),
     ];
     op.fake.wait_connected().await;
-    let holder = (0..2).find(|i| holds(&logs[*i])).expect("the connected one holds the lock");
+    let holder = (0..2)
+        .find(|i| holds(&logs[*i]))
+        .expect("the connected one holds the lock");
     let other = 1 - holder;
-    eventually("the other instance says it waits", Duration::from_secs(30), || {
-        read(&logs[other]).contains("waiting to take over")
-    })
+    eventually(
+        "the other instance says it waits",
+        Duration::from_secs(30),
+        || read(&logs[other]).contains("waiting to take over"),
+    )
     .await;
     // Long enough for a second instance to have connected, had it not waited (it asks every 2 s).
     tokio::time::sleep(Duration::from_secs(3)).await;
-    assert_eq!(op.fake.identifies(), 1, "one gateway session:\n{}", all_logs());
+    assert_eq!(
+        op.fake.identifies(),
+        1,
+        "one gateway session:\n{}",
+        all_logs()
+    );
     assert!(!holds(&logs[other]), "{}", all_logs());
 
     let mut written = burst(&op, 4, "avant");
@@ -97,14 +106,23 @@ async fn two_bots_on_one_postgres_hold_one_gateway_and_the_other_takes_over_afte
     let killed = Instant::now();
     kill(children[holder].take().expect("holder"));
     written.extend(burst(&op, 2, "pendant"));
-    eventually("the other instance takes over", Duration::from_secs(30), || {
-        holds(&logs[other]) && op.fake.identifies() == 2 && op.fake.connected()
-    })
+    eventually(
+        "the other instance takes over",
+        Duration::from_secs(30),
+        || holds(&logs[other]) && op.fake.identifies() == 2 && op.fake.connected(),
+    )
     .await;
     let took_over = killed.elapsed();
     written.extend(burst(&op, 4, "après"));
     // Jobs the killed instance had claimed come back after their 30 s lease.
-    assert_each_once_in(&op, &db.store, &written, Duration::from_secs(120), &all_logs).await;
+    assert_each_once_in(
+        &op,
+        &db.store,
+        &written,
+        Duration::from_secs(120),
+        &all_logs,
+    )
+    .await;
     eprintln!(
         "discord takeover: {:.1} s from SIGKILL to the new session; {} messages taken in once",
         took_over.as_secs_f64(),

@@ -81,10 +81,13 @@ async fn a_value_kept_in_the_discord_form_is_proposed_by_the_agent_and_used_once
     assert_eq!(keep["custom_id"], json!("keep"));
     assert_eq!(keep["required"], json!(false));
 
-    let cb = bot.callback(submit(&bot, id, &post, &filled(&draft), "31/12/2099")).await;
+    let cb = bot
+        .callback(submit(&bot, id, &post, &filled(&draft), "31/12/2099"))
+        .await;
     assert!(is_ephemeral(&cb), "{cb}");
     assert!(
-        content(&cb).contains("aux administrateurs pour les prochaines réponses (jusqu'au 31/12/2099)"),
+        content(&cb)
+            .contains("aux administrateurs pour les prochaines réponses (jusqu'au 31/12/2099)"),
         "{cb}"
     );
     let proposals = bot.pipeline.store.open_proposals(None).await.expect("open");
@@ -96,7 +99,10 @@ async fn a_value_kept_in_the_discord_form_is_proposed_by_the_agent_and_used_once
     assert_eq!(hours.value, OPENING);
     assert_eq!(hours.proposed_by, format!("discord:{AGENT}"));
     assert_eq!(hours.inquiry, Some(id));
-    assert_eq!(hours.valid_until, chrono::NaiveDate::from_ymd_opt(2099, 12, 31));
+    assert_eq!(
+        hours.valid_until,
+        chrono::NaiveDate::from_ymd_opt(2099, 12, 31)
+    );
 
     // Not used before an admin confirms it; used by the next draft after.
     let (before, _) = posted(&bot, "Bonjour, horaires de la piscine Pajeaud demain ?").await;
@@ -104,7 +110,13 @@ async fn a_value_kept_in_the_discord_form_is_proposed_by_the_agent_and_used_once
     assert!(bot
         .pipeline
         .store
-        .confirm_fact(hours.id, OPENING, hours.valid_until, "web:root", chrono::Utc::now())
+        .confirm_fact(
+            hours.id,
+            OPENING,
+            hours.valid_until,
+            "web:root",
+            chrono::Utc::now()
+        )
         .await
         .expect("confirm"));
     let (after, _) = posted(&bot, "Bonjour, la piscine Pajeaud ouvre à quelle heure ?").await;
@@ -118,18 +130,32 @@ async fn a_keep_answer_that_is_not_understood_is_refused_and_nothing_is_proposed
     let bot = Bot::start().await;
     let (id, post) = posted(&bot, HOURS).await;
     let text = filled(&latest_draft(&bot, id).await);
-    let cb = bot.callback(submit(&bot, id, &post, &text, "bientôt")).await;
+    let cb = bot
+        .callback(submit(&bot, id, &post, &text, "bientôt"))
+        .await;
     assert!(is_ephemeral(&cb), "{cb}");
     let said = content(&cb);
     assert!(said.contains("« bientôt » n'est pas compris"), "{said}");
     assert!(said.contains("JJ/MM/AAAA"), "{said}");
     assert!(said.contains("Rien n'a été enregistré"), "{said}");
-    assert!(bot.pipeline.store.open_proposals(None).await.unwrap().is_empty());
+    assert!(bot
+        .pipeline
+        .store
+        .open_proposals(None)
+        .await
+        .unwrap()
+        .is_empty());
     // The text itself is kept: the agent loses nothing.
     assert_eq!(latest_draft(&bot, id).await, text);
     // Left empty: nothing proposed, nothing said about it.
     let cb = bot.callback(submit(&bot, id, &post, &text, "")).await;
     assert!(!content(&cb).contains("prochaines réponses"), "{cb}");
-    assert!(bot.pipeline.store.open_proposals(None).await.unwrap().is_empty());
+    assert!(bot
+        .pipeline
+        .store
+        .open_proposals(None)
+        .await
+        .unwrap()
+        .is_empty());
     bot.stop().await;
 }

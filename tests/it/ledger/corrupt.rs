@@ -11,8 +11,12 @@ const NOT_A_TIME: i64 = 9_000_000_000_000_000;
 async fn a_timestamp_that_is_no_time_is_a_corrupt_ledger_row(db: &TestDb) {
     let c = classification(Kind::Piscine, None, Topic::Horaires);
     let at = paris(2026, 3, 6, 10, 0);
-    let id = record(&db.store, "corrupt-1", Channel::Mail, at, &c).await.id;
-    let other = record(&db.store, "corrupt-2", Channel::Mail, at, &c).await.id;
+    let id = record(&db.store, "corrupt-1", Channel::Mail, at, &c)
+        .await
+        .id;
+    let other = record(&db.store, "corrupt-2", Channel::Mail, at, &c)
+        .await
+        .id;
     let pool = db.raw().await;
     sqlx::query("UPDATE inquiries SET received_at = $1 WHERE id = $2")
         .bind(NOT_A_TIME)
@@ -47,7 +51,10 @@ async fn a_timestamp_that_is_no_time_is_a_corrupt_ledger_row(db: &TestDb) {
         "{err}"
     );
     // The other inquiry's own row still reads.
-    assert_eq!(db.store.summary(other).await.expect("summary").received_at, at);
+    assert_eq!(
+        db.store.summary(other).await.expect("summary").received_at,
+        at
+    );
 }
 
 async fn a_language_or_rules_that_cannot_be_read_are_a_corrupt_row_not_a_default(db: &TestDb) {
@@ -57,8 +64,14 @@ async fn a_language_or_rules_that_cannot_be_read_are_a_corrupt_row_not_a_default
     let b = record(&db.store, "rules-1", Channel::Mail, at, &c).await.id;
     let pool = db.raw().await;
     for (sql, id) in [
-        ("UPDATE classifications SET lang = 'klingon' WHERE inquiry_id = $1", a),
-        ("UPDATE classifications SET rules = 'not json' WHERE inquiry_id = $1", b),
+        (
+            "UPDATE classifications SET lang = 'klingon' WHERE inquiry_id = $1",
+            a,
+        ),
+        (
+            "UPDATE classifications SET rules = 'not json' WHERE inquiry_id = $1",
+            b,
+        ),
     ] {
         sqlx::query(sql)
             .bind(id.0)

@@ -156,7 +156,11 @@ async fn sync_once_refuses_clearly_while_another_instance_takes_mail_in_from_the
         text.contains("another instance is taking mail in") && text.contains(&name),
         "{text}"
     );
-    assert_eq!(store.count_facts().await.expect("count"), 0, "nothing taken in");
+    assert_eq!(
+        store.count_facts().await.expect("count"),
+        0,
+        "nothing taken in"
+    );
     held.release().await;
     let r = guichet::service::sync_once(&channel)
         .await

@@ -1,6 +1,7 @@
 //! Web tests: the router driven without a socket (`oneshot`), and one real-browser run of
 //! `guichet demo` in headless Chromium.
 
+mod accuracy;
 mod auth;
 mod browser;
 mod cli;
