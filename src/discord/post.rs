@@ -319,7 +319,10 @@ mod tests {
         let (block, cut) = note_block(&note, 450);
         assert!(!cut);
         assert!(block.starts_with(NOTE_HEADING), "{block}");
-        assert!(block.contains("• « Quels horaires ? » → piscine"), "{block}");
+        assert!(
+            block.contains("• « Quels horaires ? » → piscine"),
+            "{block}"
+        );
         assert!(block.contains("\\@everyone"), "{block}");
         let long: Vec<String> = (0..40).map(|i| format!("ligne {i} de la note")).collect();
         let (block, cut) = note_block(&long, 300);
@@ -327,7 +330,11 @@ mod tests {
         assert!(block.chars().count() <= 300, "{}", block.chars().count());
         assert!(block.ends_with("• …\n"));
         let (block, cut) = note_block(&["x".repeat(2000)], 200);
-        assert!(cut && block.chars().count() <= 200, "{}", block.chars().count());
+        assert!(
+            cut && block.chars().count() <= 200,
+            "{}",
+            block.chars().count()
+        );
         assert_eq!(note_block(&[], 450), (String::new(), false));
         assert_eq!(note_block(&note, 20), (String::new(), true));
     }

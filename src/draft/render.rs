@@ -15,9 +15,7 @@ pub fn marker(what: &str) -> String {
 
 fn marker_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"\[\[\s*à compléter\s*:\s*([^\]]*)\]\]").expect("static regex")
-    })
+    RE.get_or_init(|| Regex::new(r"\[\[\s*à compléter\s*:\s*([^\]]*)\]\]").expect("static regex"))
 }
 
 /// The markers still present in a text (what is missing, in order).

@@ -107,10 +107,7 @@ pub fn sentence(e: &Event, faq: &Faq) -> String {
             } else {
                 ""
             };
-            format!(
-                "Brouillon{version} par {}{holding}",
-                actor.display_name()
-            )
+            format!("Brouillon{version} par {}{holding}", actor.display_name())
         }
         EventType::Approved => {
             let edited = if d.edited { " (texte modifié)" } else { "" };
@@ -195,7 +192,11 @@ mod tests {
             "Reçu par courriel"
         );
         assert_eq!(
-            say(EventType::Acknowledged, "guichet", json!({ "message_id": "<a@b>" })),
+            say(
+                EventType::Acknowledged,
+                "guichet",
+                json!({ "message_id": "<a@b>" })
+            ),
             "Accusé de réception envoyé"
         );
         let drafted = json!({ "version": 2, "holding": false });
@@ -204,10 +205,15 @@ mod tests {
             "Brouillon 2 par nadia"
         );
         assert_eq!(
-            say(EventType::Drafted, "guichet", json!({ "version": 1, "holding": true })),
+            say(
+                EventType::Drafted,
+                "guichet",
+                json!({ "version": 1, "holding": true })
+            ),
             "Brouillon 1 par guichet (réponse d'attente)"
         );
-        let moved = json!({ "kind": "piscine", "facility": "piscine-pajeaud", "topic": "horaires" });
+        let moved =
+            json!({ "kind": "piscine", "facility": "piscine-pajeaud", "topic": "horaires" });
         let name = &faq
             .catalogue
             .facility_by_str("piscine-pajeaud")
@@ -227,7 +233,11 @@ mod tests {
             "Approuvé par alex (texte modifié)"
         );
         assert_eq!(
-            say(EventType::Rejected, "web:alex", json!({ "reason": "spam", "closing": false })),
+            say(
+                EventType::Rejected,
+                "web:alex",
+                json!({ "reason": "spam", "closing": false })
+            ),
             "Rejeté par alex : indésirable (spam)"
         );
         assert_eq!(say(EventType::Sent, "guichet", json!({})), "Envoyé");
@@ -236,11 +246,19 @@ mod tests {
             "Réponse d'attente envoyée"
         );
         assert_eq!(
-            say(EventType::Answered, "web:alex", json!({ "how": "telephone" })),
+            say(
+                EventType::Answered,
+                "web:alex",
+                json!({ "how": "telephone" })
+            ),
             "Répondu hors guichet par alex (par téléphone)"
         );
         assert_eq!(
-            say(EventType::Reopened, "citizen", json!({ "source": "imap:x" })),
+            say(
+                EventType::Reopened,
+                "citizen",
+                json!({ "source": "imap:x" })
+            ),
             "Rouvert : le demandeur a écrit à nouveau"
         );
         assert_eq!(

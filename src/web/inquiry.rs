@@ -144,7 +144,7 @@ pub(super) async fn inquiry_page(
                 "at": paris_time(d.created_at),
                 "subject": d.draft.as_ref().map(|t| t.subject.clone()).unwrap_or_default(),
                 "html": d.draft.as_ref().map(|t| highlighted(&t.text)).unwrap_or_else(|| "(effacé)".to_string()),
-                "markers": d.draft.as_ref().map(|t| marker_spans(&t.text).len()).filter(|n| *n > 0).map(crate::labels::markers),
+                "markers": d.draft.as_ref().map(|t| marker_spans(&t.text).len()).filter(|n| *n > 0).map(markers_line),
             })
         })
         .collect();
@@ -207,6 +207,15 @@ fn human_size(bytes: usize) -> String {
     }
 }
 
+/// "1 marqueur à compléter, surligné ci-dessous", "2 marqueurs …, surlignés …" (agreement computed).
+fn markers_line(n: usize) -> String {
+    crate::labels::count(
+        i64::try_from(n).unwrap_or(i64::MAX),
+        "marqueur à compléter, surligné ci-dessous",
+        "marqueurs à compléter, surlignés ci-dessous",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,7 +225,10 @@ mod tests {
         let text = "Bonjour <script>alert(1)</script> & co,\n\
                     ouvert [[à compléter : horaires du <b>dimanche</b>]] ; tarif [[à compléter : prix]].";
         let html = highlighted(text);
-        assert!(!html.contains("<script>") && !html.contains("<b>"), "{html}");
+        assert!(
+            !html.contains("<script>") && !html.contains("<b>"),
+            "{html}"
+        );
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
         assert!(html.contains(
             "<mark class=\"marker\">[[à compléter : horaires du &lt;b&gt;dimanche&lt;/b&gt;]]</mark>"
@@ -224,5 +236,13 @@ mod tests {
         assert!(html.contains("<mark class=\"marker\">[[à compléter : prix]]</mark>."));
         assert_eq!(html.matches("<mark").count(), 2);
         assert_eq!(highlighted("sans marqueur"), "sans marqueur");
+        assert_eq!(
+            markers_line(1),
+            "1 marqueur à compléter, surligné ci-dessous"
+        );
+        assert_eq!(
+            markers_line(2),
+            "2 marqueurs à compléter, surlignés ci-dessous"
+        );
     }
 }

@@ -8,6 +8,7 @@ mod delivery;
 mod fake;
 mod followups;
 mod intake;
+mod note;
 mod once;
 mod process;
 mod staff;

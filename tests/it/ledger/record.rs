@@ -196,7 +196,10 @@ async fn drafts_are_versioned(db: &TestDb) {
     assert_eq!(drafts[1].author, "agent-a");
     // The note for the agent is kept with its version, and only there.
     let note = |n: usize| drafts[n].draft.as_ref().map(|d| d.note.clone());
-    assert_eq!(note(0), Some(vec!["« horaires » → piscine-horaires".to_string()]));
+    assert_eq!(
+        note(0),
+        Some(vec!["« horaires » → piscine-horaires".to_string()])
+    );
     assert_eq!(note(1), Some(vec![]));
     let kinds: Vec<EventType> = s
         .events(r.id)
