@@ -25,6 +25,7 @@ mod public;
 mod revoked;
 mod tables;
 pub mod transparency;
+pub mod trend;
 pub mod views;
 
 use std::net::SocketAddr;
