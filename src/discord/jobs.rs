@@ -40,6 +40,7 @@ pub async fn enqueue_post(
         return Ok(false);
     }
     let drafts = store.drafts(id).await?;
+    let note = crate::inquiry::agent_note(&drafts).map_or(&[][..], |(_, n)| n);
     let Some((version, draft)) = drafts
         .iter()
         .rev()
@@ -77,6 +78,7 @@ pub async fn enqueue_post(
         working_days_left: k.calendar.working_days_left(paris_date(now), deadline),
         console_link: data.settings.console_link(id.0),
         version,
+        note,
     });
     let channel = data.settings.agents_channel(c.kind);
     let job = NewJob {

@@ -16,6 +16,11 @@ pub const MAX_CONTENT: usize = 2000;
 const MAX_CITIZEN: usize = 700;
 /// What the draft may take in a post.
 const MAX_DRAFT: usize = 800;
+/// What the note for the agent may take in a post (less when the rest leaves less room).
+const MAX_NOTE: usize = 450;
+/// Where the note for the agent starts in a post: after the draft, so a decision (which replaces
+/// the draft and what follows it) removes it too.
+const NOTE_HEADING: &str = "\n__Note pour l'agent__ (jamais envoyée au demandeur)\n";
 
 /// A citizen's text as agents read it in Discord: hiding characters made visible, everything
 /// escaped (nothing formats or mentions), and the lines they quoted shown as a quote.
@@ -112,6 +117,8 @@ pub struct PostInput<'a> {
     pub working_days_left: i64,
     pub console_link: String,
     pub version: u32,
+    /// The draft's note for the agent (which entry answered which sentence, assumptions).
+    pub note: &'a [String],
 }
 
 /// The post's text, within Discord's limit; nothing the citizen wrote can format or mention.
@@ -166,12 +173,53 @@ pub fn render_post(p: &PostInput<'_>) -> String {
         topic = labels::topic(c.topic),
         deadline = p.deadline.format("%d/%m/%Y"),
     );
-    if cut_citizen || cut_draft {
-        out.push_str(&format!("\nTexte complet : <{}>", p.console_link));
-    } else {
-        out.push_str(&format!("\nConsole : <{}>", p.console_link));
-    }
+    let link_line = |cut: bool| {
+        if cut {
+            format!("\nTexte complet : <{}>", p.console_link)
+        } else {
+            format!("\nConsole : <{}>", p.console_link)
+        }
+    };
+    let room = MAX_CONTENT
+        .saturating_sub(out.chars().count() + link_line(true).chars().count() + 1)
+        .min(MAX_NOTE);
+    let (note, cut_note) = note_block(p.note, room);
+    out.push_str(&note);
+    out.push_str(&link_line(cut_citizen || cut_draft || cut_note));
     cap(out)
+}
+
+/// The note for the agent as a short block of at most `room` characters: whole lines while they
+/// fit (a first line too long is cut), escaped like the citizen's text since it quotes it; true
+/// when something was left out (it is whole in the console).
+fn note_block(note: &[String], room: usize) -> (String, bool) {
+    const MORE: &str = "• …\n";
+    if note.is_empty() {
+        return (String::new(), false);
+    }
+    let head = NOTE_HEADING.chars().count();
+    if room < head + 40 {
+        return (String::new(), true);
+    }
+    let mut out = NOTE_HEADING.to_string();
+    let mut used = head;
+    for (i, line) in note.iter().enumerate() {
+        let shown = format!("• {}\n", citizen_markdown(line));
+        let left = note.len() - i - 1;
+        let reserve = if left > 0 { MORE.chars().count() } else { 0 };
+        if used + shown.chars().count() + reserve <= room {
+            used += shown.chars().count();
+            out.push_str(&shown);
+            continue;
+        }
+        if i == 0 {
+            let (cut, _) = within(line, room - used - 4 - MORE.len(), citizen_markdown);
+            out.push_str(&format!("• {cut}\n"));
+        }
+        out.push_str(MORE);
+        return (out, true);
+    }
+    (out, false)
 }
 
 /// Where the draft starts in a post (what a decision replaces).
@@ -260,6 +308,35 @@ mod tests {
         assert!(!out.contains(" @everyone"));
         // Cut on the raw text: every `@` that is kept is escaped.
         assert_eq!(out.matches('@').count(), out.matches("\\@").count());
+    }
+
+    #[test]
+    fn the_note_is_a_bounded_escaped_block() {
+        let note = vec![
+            "« Quels horaires ? » → piscine-horaires (faq/answers/piscine.toml, motif)".to_string(),
+            "hypothèse : Centre aquatique déduit de la commune (Antony) @everyone".to_string(),
+        ];
+        let (block, cut) = note_block(&note, 450);
+        assert!(!cut);
+        assert!(block.starts_with(NOTE_HEADING), "{block}");
+        assert!(
+            block.contains("• « Quels horaires ? » → piscine"),
+            "{block}"
+        );
+        assert!(block.contains("\\@everyone"), "{block}");
+        let long: Vec<String> = (0..40).map(|i| format!("ligne {i} de la note")).collect();
+        let (block, cut) = note_block(&long, 300);
+        assert!(cut);
+        assert!(block.chars().count() <= 300, "{}", block.chars().count());
+        assert!(block.ends_with("• …\n"));
+        let (block, cut) = note_block(&["x".repeat(2000)], 200);
+        assert!(
+            cut && block.chars().count() <= 200,
+            "{}",
+            block.chars().count()
+        );
+        assert_eq!(note_block(&[], 450), (String::new(), false));
+        assert_eq!(note_block(&note, 20), (String::new(), true));
     }
 
     #[test]

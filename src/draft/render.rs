@@ -13,15 +13,22 @@ pub fn marker(what: &str) -> String {
     format!("{MARKER_OPEN}{what}]]")
 }
 
+fn marker_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\[\[\s*à compléter\s*:\s*([^\]]*)\]\]").expect("static regex"))
+}
+
 /// The markers still present in a text (what is missing, in order).
 pub fn markers(text: &str) -> Vec<String> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"\[\[\s*à compléter\s*:\s*([^\]]*)\]\]").expect("static regex")
-    });
-    re.captures_iter(text)
+    marker_regex()
+        .captures_iter(text)
         .map(|c| c[1].trim().to_string())
         .collect()
+}
+
+/// Where the markers stand in a text (byte ranges, in order), for highlighting them.
+pub fn marker_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    marker_regex().find_iter(text).map(|m| m.range()).collect()
 }
 
 /// HTML for a plain-text draft: every character escaped, paragraphs and line breaks kept,

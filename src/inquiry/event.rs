@@ -18,6 +18,10 @@ pub struct DraftText {
     /// A holding reply (a team must still decide): once sent, the inquiry stays open and the
     /// indicators do not count it as the answer. Kept in the `drafted`/`edited` event.
     pub holding: bool,
+    /// For the agent only (Discord card, console): which FAQ entry answered which sentence,
+    /// assumptions, catalogue notes. Never sent to the citizen; empty for an agent's own text.
+    /// Kept with the draft version (it quotes the citizen: erased by the purge).
+    pub note: Vec<String>,
 }
 
 /// The detail of a `drafted` or `edited` event.
@@ -43,6 +47,17 @@ pub struct DraftVersion {
     pub draft: Option<DraftText>,
     pub author: String,
     pub created_at: DateTime<Utc>,
+}
+
+/// The note for the agent of the latest draft that has one (an agent's edit has none: the note of
+/// the draft it was made from still explains it), with that draft's version.
+pub fn agent_note(versions: &[DraftVersion]) -> Option<(u32, &[String])> {
+    versions.iter().rev().find_map(|v| {
+        v.draft
+            .as_ref()
+            .filter(|d| !d.note.is_empty())
+            .map(|d| (v.version, d.note.as_slice()))
+    })
 }
 
 /// What happened to an inquiry; every status change is one of these.
@@ -142,6 +157,22 @@ pub struct Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_agent_note_is_the_latest_one_written() {
+        let version = |n: u32, note: &[&str]| DraftVersion {
+            version: n,
+            draft: Some(DraftText {
+                note: note.iter().map(|s| s.to_string()).collect(),
+                ..DraftText::default()
+            }),
+            author: "guichet".into(),
+            created_at: DateTime::<Utc>::default(),
+        };
+        assert_eq!(agent_note(&[]), None);
+        let versions = [version(1, &["a"]), version(2, &["b"]), version(3, &[])];
+        assert_eq!(agent_note(&versions), Some((2, &["b".to_string()][..])));
+    }
 
     #[test]
     fn event_names_round_trip() {

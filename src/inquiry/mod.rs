@@ -77,7 +77,8 @@ mod verb;
 
 pub use actor::Actor;
 pub use event::{
-    DraftText, DraftVersion, DraftedDetail, Event, EventType, SentDetail, UnknownEventType,
+    agent_note, DraftText, DraftVersion, DraftedDetail, Event, EventType, SentDetail,
+    UnknownEventType,
 };
 pub use followup::{FollowUp, FollowUpKind};
 pub use id::{parse_reference, reference, InquiryId};

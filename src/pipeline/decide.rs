@@ -137,6 +137,8 @@ impl Pipeline {
                 text: t.to_string(),
                 html: Some(crate::draft::render::text_to_html(t)),
                 holding,
+                // The agent's own text: the note of the draft it was made from still explains it.
+                note: Vec::new(),
             });
         Ok(self
             .store
@@ -201,6 +203,7 @@ impl Pipeline {
             html: Some(crate::draft::render::text_to_html(text)),
             // The agent's own text: the agent decides whether it is the answer.
             holding: false,
+            note: Vec::new(),
         };
         Ok(Some(
             self.store.save_draft(id, &draft, &actor.key(), now).await?,

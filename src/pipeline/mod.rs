@@ -197,6 +197,7 @@ impl Pipeline {
             text: draft.text,
             html: Some(draft.html),
             holding: draft.holding,
+            note: draft.note,
         })
     }
 

@@ -104,8 +104,8 @@ impl Store {
         let statements = [
             format!("DELETE FROM inquiry_personal WHERE inquiry_id IN ({OLD})"),
             format!(
-                "UPDATE draft_versions SET subject = NULL, text = NULL, html = NULL \
-                 WHERE (subject IS NOT NULL OR text IS NOT NULL OR html IS NOT NULL) \
+                "UPDATE draft_versions SET subject = NULL, text = NULL, html = NULL, note = NULL \
+                 WHERE (subject IS NOT NULL OR text IS NOT NULL OR html IS NOT NULL OR note IS NOT NULL) \
                  AND inquiry_id IN ({OLD})"
             ),
             format!(

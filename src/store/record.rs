@@ -174,9 +174,14 @@ impl Store {
                 .fetch_one(&mut *conn)
                 .await?;
         let version = last.unwrap_or(0) + 1;
+        let note = if draft.note.is_empty() {
+            None
+        } else {
+            Some(json!(draft.note).to_string())
+        };
         sqlx::query(
-            "INSERT INTO draft_versions (inquiry_id, version, subject, text, html, author, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO draft_versions (inquiry_id, version, subject, text, html, author, created_at, note) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id.0)
         .bind(version)
@@ -185,6 +190,7 @@ impl Store {
         .bind(draft.html.clone())
         .bind(author)
         .bind(secs(at))
+        .bind(note)
         .execute(&mut *conn)
         .await?;
         let event = if version == 1 {
@@ -249,7 +255,7 @@ impl Store {
     /// Every draft version of an inquiry, oldest first (texts are `None` once purged).
     pub async fn drafts(&self, id: InquiryId) -> Result<Vec<DraftVersion>, StoreError> {
         let rows = sqlx::query(
-            "SELECT version, subject, text, html, author, created_at FROM draft_versions \
+            "SELECT version, subject, text, html, author, created_at, note FROM draft_versions \
              WHERE inquiry_id = $1 ORDER BY version",
         )
         .bind(id.0)
@@ -258,6 +264,14 @@ impl Store {
         rows.iter()
             .map(|row| {
                 let text: Option<String> = row.try_get("text")?;
+                let note: Option<String> = row.try_get("note")?;
+                let note: Vec<String> = match note {
+                    Some(json) => serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
+                        inquiry: id,
+                        message: format!("note of draft version: {e}"),
+                    })?,
+                    None => Vec::new(),
+                };
                 Ok(DraftVersion {
                     version: u32::try_from(row.try_get::<i64, _>("version")?).unwrap_or(0),
                     draft: match text {
@@ -268,6 +282,7 @@ impl Store {
                             text,
                             html: row.try_get("html")?,
                             holding: false,
+                            note,
                         }),
                         None => None,
                     },

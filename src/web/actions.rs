@@ -9,7 +9,8 @@ use axum::Form;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::console::{actor, acts, inquiry_page, paris_time, Notice, MAX_TEXT_CHARS};
+use super::console::{actor, acts, paris_time, MAX_TEXT_CHARS};
+use super::inquiry::{inquiry_page, Notice};
 use super::views::status_label;
 use super::{AppError, Session, WebState};
 use crate::inquiry::{FacilityId, Kind, RejectReason};

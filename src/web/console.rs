@@ -1,8 +1,8 @@
-//! The agents' console, read side: the approval queue, one inquiry with its history and drafts,
-//! and the search form.
+//! The agents' console, read side: the approval queue and the search form, and what the console's
+//! pages share (who may read and act, times, facility options). One inquiry's page is `inquiry`.
 
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
@@ -11,9 +11,9 @@ use serde_json::{json, Value};
 
 use super::views::{channel_label, kind_label, status_label, STATUSES};
 use super::{AppError, Role, Session, WebState};
-use crate::inquiry::{parse_reference, InquiryId};
+use crate::inquiry::parse_reference;
 use crate::inquiry::{Actor, Kind, Status};
-use crate::store::{Found, SearchQuery, StoreError};
+use crate::store::{Found, SearchQuery};
 
 /// Longest text accepted in console forms (characters).
 pub const MAX_TEXT_CHARS: usize = 20_000;
@@ -37,7 +37,7 @@ pub(super) fn paris_time(t: DateTime<Utc>) -> String {
     t.with_timezone(&Paris).format("%d/%m/%Y %H:%M").to_string()
 }
 
-fn facility_name(st: &WebState, id: &str) -> String {
+pub(super) fn facility_name(st: &WebState, id: &str) -> String {
     st.faq()
         .catalogue
         .facility_by_str(id)
@@ -55,7 +55,7 @@ pub(super) fn facility_options(st: &WebState, chosen: &str) -> Vec<Value> {
         .collect()
 }
 
-fn kind_options(chosen: &str) -> Vec<Value> {
+pub(super) fn kind_options(chosen: &str) -> Vec<Value> {
     Kind::ALL
         .iter()
         .map(|k| json!({ "value": k.as_str(), "label": kind_label(k.as_str()), "selected": k.as_str() == chosen }))
@@ -281,175 +281,4 @@ pub async fn search(
             "facilities": facility_options(&st, &f.etablissement),
         }),
     )
-}
-
-/// A message shown at the top of the inquiry page.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Notice {
-    pub error: bool,
-    pub text: String,
-    pub items: Vec<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct DoneQuery {
-    #[serde(default)]
-    fait: String,
-}
-
-/// `/console/{id}`: the inquiry, its history, its drafts and the actions.
-pub async fn inquiry(
-    State(st): State<WebState>,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
-    Query(q): Query<DoneQuery>,
-) -> Result<Response, AppError> {
-    let session = reader(&st, &headers)?;
-    let done = match q.fait.as_str() {
-        "approuve" => "Réponse approuvée : elle part avec le prochain envoi.",
-        "approuve-faits" => "Réponse approuvée ; les valeurs saisies sont proposées à un administrateur pour les prochaines réponses.",
-        "reaffecte" => "Demande réaffectée : un nouveau brouillon a été préparé.",
-        "rejete" => "Demande rejetée.",
-        "repondu" => "Réponse hors guichet enregistrée.",
-        "saisi" => "Demande enregistrée.",
-        "restaure" => "Demande restaurée : accusé de réception et brouillon préparés.",
-        _ => "",
-    };
-    let notice = (!done.is_empty()).then(|| Notice {
-        error: false,
-        text: done.to_string(),
-        items: vec![],
-    });
-    inquiry_page(
-        &st,
-        &headers,
-        &session,
-        InquiryId(id),
-        notice,
-        None,
-        StatusCode::OK,
-    )
-    .await
-}
-
-/// Renders the inquiry page (also after a refused action, with its message and the agent's text).
-pub(super) async fn inquiry_page(
-    st: &WebState,
-    headers: &HeaderMap,
-    session: &Session,
-    id: InquiryId,
-    notice: Option<Notice>,
-    edited: Option<&str>,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    let summary = match st.store().summary(id).await {
-        Err(StoreError::NotFound(_)) => return Err(AppError::NotFound),
-        other => other?,
-    };
-    let message = st.store().message(id).await?.unwrap_or_default();
-    let events = st.store().events(id).await?;
-    let drafts = st.store().drafts(id).await?;
-    let standing = st.store().standing(id).await?;
-    let latest = drafts
-        .iter()
-        .rev()
-        .find_map(|d| d.draft.as_ref().map(|t| t.text.clone()))
-        .unwrap_or_default();
-    let c = &summary.classification;
-    let facility = c
-        .facility
-        .as_ref()
-        .map(|f| f.as_str().to_string())
-        .unwrap_or_default();
-    let attachments: Vec<Value> = message
-        .attachments
-        .iter()
-        .map(|a| {
-            json!({
-                "name": a.filename.clone().unwrap_or_else(|| "(sans nom)".to_string()),
-                "type": a.content_type,
-                "size": human_size(a.size),
-            })
-        })
-        .collect();
-    let events: Vec<Value> = events
-        .iter()
-        .map(|e| {
-            json!({
-                "at": paris_time(e.at),
-                "actor": Actor::parse(&e.actor).display_name(),
-                "event": e.event.as_str(),
-                "detail": if e.detail.is_null() { String::new() } else { e.detail.to_string() },
-            })
-        })
-        .collect();
-    let versions: Vec<Value> = drafts
-        .iter()
-        .rev()
-        .map(|d| {
-            json!({
-                "version": d.version,
-                "author": Actor::parse(&d.author).display_name(),
-                "at": paris_time(d.created_at),
-                "subject": d.draft.as_ref().map(|t| t.subject.clone()).unwrap_or_default(),
-                "text": d.draft.as_ref().map(|t| t.text.clone()).unwrap_or_else(|| "(effacé)".to_string()),
-            })
-        })
-        .collect();
-    let open = summary.status.is_open();
-    // A long text (a huge quoted mail) is shown cut, with a link to the whole of it.
-    let cut_body = super::fulltext::excerpt(&message.body, super::fulltext::MAX_SHOWN_CHARS);
-    let html = message
-        .html
-        .as_deref()
-        .filter(|h| h.len() <= super::fulltext::MAX_SHOWN_HTML_BYTES)
-        .map(crate::clean::sanitize_html);
-    let cut = cut_body.is_some() || (html.is_none() && message.html.is_some());
-    let notice = notice.map(|n| json!({ "error": n.error, "text": n.text, "items": n.items }));
-    let mut response = st.page(
-        headers,
-        Some(session),
-        &format!("Demande {}", summary.reference),
-        "web/inquiry",
-        json!({
-            "id": id.0,
-            "reference": summary.reference,
-            "channel": channel_label(summary.channel.as_str()),
-            "received": paris_time(summary.received_at),
-            "status": status_label(summary.status.as_str()),
-            "decided_by": standing.decider().map(|a| a.display_name()).unwrap_or_default(),
-            "kind": kind_label(c.kind.as_str()),
-            "facility": if facility.is_empty() { String::new() } else { facility_name(st, &facility) },
-            "topic": crate::labels::topic(c.topic),
-            // Citizens' text with hidden and direction-changing characters made visible.
-            "from_name": message.from.as_ref().and_then(|a| a.name.as_deref()).map(crate::labels::shown).unwrap_or_default(),
-            "from_email": message.from.as_ref().map(|a| crate::labels::shown(&a.email)).unwrap_or_default(),
-            "subject": crate::labels::shown(&message.subject),
-            "body": crate::labels::shown(cut_body.as_deref().unwrap_or(&message.body)),
-            "html": html,
-            "cut": cut || !message.quoted.is_empty(),
-            "attachments": attachments,
-            "events": events,
-            "drafts": versions,
-            "text": edited.unwrap_or(&latest),
-            "has_draft": !latest.is_empty(),
-            "open": open,
-            "can_act": open && acts(session.role),
-            "kinds": kind_options(""),
-            "facilities": facility_options(st, &facility),
-            "notice": notice,
-        }),
-    )?;
-    *response.status_mut() = status;
-    Ok(response)
-}
-
-fn human_size(bytes: usize) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} Mo", bytes as f64 / (1024.0 * 1024.0))
-    } else if bytes >= 1024 {
-        format!("{} ko", bytes / 1024)
-    } else {
-        format!("{bytes} octets")
-    }
 }

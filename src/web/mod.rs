@@ -16,6 +16,8 @@ mod error;
 mod exports;
 mod facts;
 mod fulltext;
+mod history;
+mod inquiry;
 mod login;
 mod manual;
 mod ops;
@@ -23,6 +25,7 @@ mod public;
 mod revoked;
 mod tables;
 pub mod transparency;
+pub mod trend;
 pub mod views;
 
 use std::net::SocketAddr;
@@ -313,7 +316,7 @@ pub fn app(state: WebState) -> Router {
             "/console/faits/proposition/{id}/refuser",
             post(facts::refuse),
         )
-        .route("/console/{id}", get(console::inquiry))
+        .route("/console/{id}", get(inquiry::inquiry))
         .route("/console/{id}/texte", get(fulltext::full_text))
         .route("/console/{id}/approuver", post(actions::approve))
         .route("/console/{id}/reaffecter", post(actions::reassign))

@@ -33,6 +33,8 @@ pub struct Transparency {
     pub rows: Vec<TransparencyRow>,
     /// The published answer delays, as sentences ("Courriel : 5 jours ouvrés").
     pub engagements: Vec<String>,
+    /// The share answered within the delay per kind over the months up to this one (the chart).
+    pub trend: super::trend::Trend,
 }
 
 /// The published answer delays: each channel's, then complaints' when they differ.
@@ -135,10 +137,12 @@ impl Transparency {
                 }
             })
             .collect();
+        let trend = super::trend::Trend::build(store, first, last, today).await?;
         Ok(Some(Transparency {
             month: first.format("%Y-%m").to_string(),
             rows,
             engagements: engagement_lines(engagements),
+            trend,
         }))
     }
 
@@ -205,6 +209,8 @@ impl Transparency {
             "csv": format!("/transparence.csv?mois={}", self.month),
             "months": months,
             "engagements": self.engagements,
+            "trend": self.trend.data(),
+            "trend_months": super::trend::MONTHS,
         })
     }
 

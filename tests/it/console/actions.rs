@@ -58,7 +58,7 @@ async fn the_inquiry_page_shows_text_history_and_drafts_and_refuses_without_csrf
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("Horaires piscine Pajeaud"));
     assert!(page.body.contains("Historique"));
-    assert!(page.body.contains("received"));
+    assert!(page.body.contains("Reçu par courriel"), "{}", page.body);
     assert!(page.body.contains("Version 1 – guichet"));
     assert!(page.body.contains("<textarea id=\"texte\""));
     let r = app

@@ -4,6 +4,7 @@
 mod actions;
 mod contact;
 mod facts;
+mod inquiry;
 mod long_text;
 mod ops;
 mod search;

@@ -10,6 +10,7 @@ mod followups;
 mod instances;
 mod intake;
 mod learn;
+mod note;
 mod once;
 mod process;
 mod staff;

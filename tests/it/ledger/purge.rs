@@ -23,6 +23,7 @@ async fn purge_keeps_the_report_and_removes_personal_data(db: &TestDb) {
         text: "Bonjour Camille Martin".into(),
         html: None,
         holding: false,
+        note: vec!["« Bonjour, je suis Camille Martin » → aucune entrée".into()],
     };
     s.save_draft(old.id, &draft, "agent-a", paris(2026, 3, 10, 10, 0))
         .await
@@ -69,7 +70,7 @@ async fn purge_keeps_the_report_and_removes_personal_data(db: &TestDb) {
     // No trace of the citizen anywhere in the database text columns of purged inquiries.
     for sql in [
         "SELECT COUNT(*) FROM inquiry_personal WHERE inquiry_id = $1",
-        "SELECT COUNT(*) FROM draft_versions WHERE inquiry_id = $1 AND (text IS NOT NULL OR subject IS NOT NULL)",
+        "SELECT COUNT(*) FROM draft_versions WHERE inquiry_id = $1 AND (text IS NOT NULL OR subject IS NOT NULL OR note IS NOT NULL)",
         "SELECT COUNT(*) FROM outbox WHERE inquiry_id = $1 AND payload IS NOT NULL",
         "SELECT COUNT(*) FROM events WHERE inquiry_id = $1 AND (detail LIKE '%Camille%' OR detail LIKE '%example.org%')",
     ] {

@@ -168,9 +168,11 @@ async fn drafts_are_versioned(db: &TestDb) {
         text: "Bonjour Camille".into(),
         html: None,
         holding: false,
+        note: vec!["« horaires » → piscine-horaires".into()],
     };
     let d2 = DraftText {
         text: "Bonjour Camille, voici".into(),
+        note: vec![],
         ..d1.clone()
     };
     assert_eq!(
@@ -192,6 +194,13 @@ async fn drafts_are_versioned(db: &TestDb) {
         Some("Bonjour Camille, voici")
     );
     assert_eq!(drafts[1].author, "agent-a");
+    // The note for the agent is kept with its version, and only there.
+    let note = |n: usize| drafts[n].draft.as_ref().map(|d| d.note.clone());
+    assert_eq!(
+        note(0),
+        Some(vec!["« horaires » → piscine-horaires".to_string()])
+    );
+    assert_eq!(note(1), Some(vec![]));
     let kinds: Vec<EventType> = s
         .events(r.id)
         .await

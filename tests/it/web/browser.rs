@@ -357,6 +357,14 @@ async fn the_demo_in_a_real_browser() {
         .await;
     let heading = cdp.eval("document.querySelector('h1').innerText").await;
     assert_eq!(heading, json!("Transparence : nos engagements de réponse"));
+    // The chart of the last months, drawn inline, with its table.
+    let chart = cdp
+        .eval(
+            "(() => { const s = document.querySelector('section[aria-labelledby=evolution]'); \
+             return !!(s && s.querySelector('svg.chart rect') && s.querySelector('table tbody tr')); })()",
+        )
+        .await;
+    assert_eq!(chart, json!(true), "the transparency chart and its table");
     cdp.screenshot(&shots, "transparency.png").await;
 
     // 6. A citizen answers the survey through the form.
@@ -423,6 +431,19 @@ async fn the_demo_in_a_real_browser() {
     cdp.eval("document.querySelector('main tbody th a').click(); true")
         .await;
     cdp.wait_for("document.querySelector('#texte')").await;
+    // The note for the agent and the history in words, as a person reads them.
+    let seen = cdp
+        .eval(
+            "!!document.querySelector('#note-agent li') && \
+             document.querySelector('main').innerText.includes('Reçu ')",
+        )
+        .await;
+    assert_eq!(
+        seen,
+        json!(true),
+        "the note for the agent and the history in words"
+    );
+    cdp.screenshot(&shots, "inquiry.png").await;
     cdp.eval(
         "document.querySelector('#texte').value = 'Bonjour,\\nvoici notre réponse (test navigateur).\\nCordialement'; \
          document.querySelector('#texte').form.querySelector('button').click(); true",

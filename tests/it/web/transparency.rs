@@ -4,8 +4,10 @@
 use axum::http::StatusCode;
 use guichet::store::StoreError;
 
+use crate::ledger::support::{on_both_backends, TestDb};
+
 use super::support::{
-    Jar, TestApp, CITIZEN_ADDRESS, CITIZEN_EMAIL, CITIZEN_NAME, CITIZEN_SUBJECT, MONTH,
+    app_on, Jar, TestApp, CITIZEN_ADDRESS, CITIZEN_EMAIL, CITIZEN_NAME, CITIZEN_SUBJECT, MONTH,
 };
 
 /// Every piece of the seeded citizen's data, and the inquiries' references.
@@ -132,3 +134,63 @@ async fn publish_writes_the_month_as_html_and_csv() {
         .expect("run guichet publish");
     assert!(!bad.status.success());
 }
+
+/// History with known figures: March 2026, two pool answers in time (100 %); February 2026, two
+/// library answers of which one in time (50 %); September 2025, outside the six months the
+/// chart covers for March 2026.
+const HISTORY: &str = "\
+id,channel,kind,facility,topic,received_at,acknowledged_at,answered_at
+t1,mail,mediatheque,,horaires,2026-02-02T09:00:00+01:00,2026-02-02T09:10:00+01:00,2026-02-04T11:00:00+01:00
+t2,mail,mediatheque,,horaires,2026-02-03T09:00:00+01:00,2026-02-03T09:10:00+01:00,2026-03-03T11:00:00+01:00
+t3,mail,conservatoire,,tarifs,2025-09-01T09:00:00+02:00,,2025-09-02T09:00:00+02:00
+t4,mail,piscine,piscine-pajeaud,horaires,2026-03-10T10:00:00+01:00,,2026-03-11T15:00:00+01:00
+t5,chat,piscine,,tarifs,2026-03-11T10:00:00+01:00,,2026-03-12T15:00:00+01:00
+";
+
+async fn the_transparency_page_charts_the_share_answered_in_time_per_kind_with_its_table(
+    db: &TestDb,
+) {
+    let app = app_on(db, vec![]);
+    let rows = guichet::store::parse_import_csv(HISTORY).expect("history");
+    app.store.import(&rows).await.expect("import");
+    let page = app
+        .get(&format!("/transparence?mois={MONTH}"), &Jar::default())
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    let section = body
+        .split("<section aria-labelledby=\"evolution\">")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .expect("the chart's section");
+    assert!(section.contains("sur les 6 derniers mois"), "{section}");
+    assert!(section.contains("<svg class=\"chart\""), "{section}");
+    // Each bar says its figure.
+    assert!(
+        section.contains("février 2026 — Médiathèques : 50 %"),
+        "{section}"
+    );
+    assert!(
+        section.contains("mars 2026 — Piscines : 100 %"),
+        "{section}"
+    );
+    // The table carries the same figures, every month of the window, kinds with data only.
+    assert!(section.contains(
+        "<thead><tr><th scope=\"col\">mois</th><th scope=\"col\">Médiathèques</th><th scope=\"col\">Piscines</th></tr></thead>"
+    ), "{section}");
+    for row in [
+        "<tr><th scope=\"row\">octobre 2025</th><td>–</td><td>–</td></tr>",
+        "<tr><th scope=\"row\">février 2026</th><td>50 %</td><td>–</td></tr>",
+        "<tr><th scope=\"row\">mars 2026</th><td>–</td><td>100 %</td></tr>",
+    ] {
+        assert!(section.contains(row), "no {row} in\n{section}");
+    }
+    assert!(!section.contains("septembre 2025"), "outside the window");
+    assert!(!section.contains("Conservatoires"), "no data in the window");
+    // A month without any answer in its window says so instead of an empty chart.
+    let empty = app.get("/transparence?mois=2024-01", &Jar::default()).await;
+    assert!(empty.body.contains("Aucune demande répondue sur ces mois."));
+    assert!(!empty.body.contains("<svg"));
+}
+
+on_both_backends!(the_transparency_page_charts_the_share_answered_in_time_per_kind_with_its_table);
