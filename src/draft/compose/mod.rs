@@ -12,8 +12,8 @@ use super::sentences::{self, Sentence};
 mod notes;
 mod pass;
 
-use notes::{kind_words, notes_about_place, quoted_text};
 pub(crate) use notes::short;
+use notes::{kind_words, notes_about_place, quoted_text};
 use pass::Found;
 
 /// One part of a draft, in order.
@@ -196,9 +196,7 @@ pub(crate) fn plan<'a>(
             plan.note.push(
                 "relance sans la demande initiale : marqueur pour la réponse attendue".to_string(),
             );
-            found
-                .items
-                .push((Piece::Unanswered(said.clone()), false));
+            found.items.push((Piece::Unanswered(said.clone()), false));
         }
     }
     let Found {
@@ -297,4 +295,3 @@ pub(crate) fn plan<'a>(
     notes_about_place(faq, c, &mut plan.note);
     plan
 }
-

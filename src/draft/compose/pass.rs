@@ -121,10 +121,10 @@ impl<'a> Found<'a> {
                         }
                         // "Combien coûte l'entrée et êtes-vous ouverts le dimanche ?": a second
                         // answer only for a second request, of another topic, found by a rule.
-                        if !two_requests
-                            || m.by != "motif"
-                            || entry.topic == topic
-                            || entry.topic == Topic::Autre
+                        // A town-hall redirection (priority 2 and more) is a request of its
+                        // own even under topic `autre` ("la cantine, et aussi le conservatoire").
+                        let own_request = entry.topic != Topic::Autre || entry.priority >= 2;
+                        if !two_requests || m.by != "motif" || entry.topic == topic || !own_request
                         {
                             continue;
                         }
@@ -316,9 +316,15 @@ fn asks_about_previous(sentence: &str) -> bool {
         ]
         .iter()
         .any(|p| t.starts_with(p))
-            || [" a new one", " another one", " get one", " en obtenir", " la remplacer"]
-                .iter()
-                .any(|p| t.ends_with(p)))
+            || [
+                " a new one",
+                " another one",
+                " get one",
+                " en obtenir",
+                " la remplacer",
+            ]
+            .iter()
+            .any(|p| t.ends_with(p)))
 }
 
 /// A short question about what the previous sentence named ("Les avez-vous retrouvées ?").

@@ -230,8 +230,8 @@ impl super::Answers {
         for s in stem_words(&normalized) {
             match self.index.stems.get(&s) {
                 Some(id) => ids.push(*id),
-                None if self.index.places.contains(&s)
-                    || s.chars().all(|c| c.is_ascii_digit()) => {}
+                None if self.index.places.contains(&s) || s.chars().all(|c| c.is_ascii_digit()) => {
+                }
                 None => unknown.push(s),
             }
         }
