@@ -116,6 +116,7 @@ pub(super) fn facility_json(f: &Facility) -> Value {
     json!({
         "id": f.id.as_str(),
         "name": f.name,
+        "the": english_the(&f.name),
         "le": le,
         "du": du,
         "au": au,
@@ -128,6 +129,57 @@ pub(super) fn facility_json(f: &Facility) -> Value {
         "hours": f.facts.hours,
         "prices": f.facts.prices,
     })
+}
+
+/// "the Piscine de Clamart": an English article before a French name that starts with a
+/// common noun ("Piscine", "Médiathèque", "Département"…), none before a proper name.
+pub(super) fn english_the(name: &str) -> String {
+    let first = name.split_whitespace().next().unwrap_or("").to_lowercase();
+    let common = [
+        "piscine",
+        "médiathèque",
+        "bibliothèque",
+        "conservatoire",
+        "théâtre",
+        "centre",
+        "espace",
+        "maison",
+        "fosse",
+        "siège",
+        "service",
+        "département",
+        "ville",
+        "salle",
+        "région",
+    ];
+    if common.contains(&first.as_str()) {
+        format!("the {name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// "La Piscine de la Grenouillère" at the start of a sentence.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The one commune the message names, if it names exactly one ("la mairie de Montrouge").
+fn commune_named(faq: &Faq, message: &Message) -> Option<String> {
+    let text = faq
+        .spelling
+        .normalize(&format!("{}\n{}", message.subject, message.body));
+    let mut named = faq
+        .communes
+        .iter()
+        .filter(|c| c.pattern.is_match(&text))
+        .map(|c| c.name.clone());
+    let first = named.next()?;
+    named.all(|n| n == first).then_some(first)
 }
 
 /// The place, when no facility is known: "la piscine", "de la piscine", "à la piscine".
@@ -171,7 +223,7 @@ fn generic_place(kind: Kind, lang: Lang) -> Value {
             "the facility",
         ),
     };
-    json!({ "le": le, "du": du, "au": au, "name": name, "id": null, "commune": "",
+    json!({ "le": le, "du": du, "au": au, "name": name, "the": name, "id": null, "commune": "",
             "address": "", "phone": "", "email": "", "web": "", "hours": "", "prices": "",
             "has_contact": false, "note": "" })
 }
@@ -241,7 +293,10 @@ pub(super) fn common(
         .filter_map(|id| faq.catalogue.outside.iter().find(|o| o.id == id))
         .map(|o| {
             let [le, _, _] = with_articles(&o.name, None);
-            json!({ "name": o.name, "le": le, "owner": o.owner })
+            let [_, owner_du, _] = with_articles(&o.owner, None);
+            json!({ "name": o.name, "le": le, "Le": capitalised(&le), "owner": o.owner,
+                    "owner_du": owner_du, "the": capitalised(&english_the(&o.name)),
+                    "owner_the": english_the(&o.owner) })
         })
         .collect();
     json!({
@@ -257,6 +312,7 @@ pub(super) fn common(
         "by_kind": by_kind(faq),
         "facilities_of_kind": if facility.is_some() { Vec::new() } else { siblings },
         "outside": outside,
+        "commune": commune_named(faq, message),
         "territory": territory_json(territory),
     })
 }

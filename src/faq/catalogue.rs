@@ -79,6 +79,9 @@ pub fn with_articles(name: &str, article: Option<&str>) -> [String; 3] {
             "fosse",
             "salle",
             "ludothèque",
+            "ville",
+            "commune",
+            "région",
         ];
         if starts_with_vowel {
             "l'".to_string()

@@ -65,11 +65,24 @@ pub(super) struct Index {
     questions: Vec<Vec<(Vec<usize>, f64, String)>>,
     stems: HashMap<String, usize>,
     idf: Vec<f64>,
+    /// Stems of the catalogue's place names: where, not what.
+    places: std::collections::HashSet<String>,
     spelling: Spelling,
 }
 
+/// How well an entry's example questions back a sentence it was found for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Support {
+    /// Cosine between the sentence (all its content words, known or not) and the entry's
+    /// closest example question, one shared stem being enough.
+    pub closeness: f64,
+    /// Content words of the sentence that no example question of any entry uses and that name
+    /// no place ("liseuses", "bar"): what the sentence may really be about.
+    pub unknown: Vec<String>,
+}
+
 impl Index {
-    pub(super) fn build(entries: &[Entry], spelling: &Spelling) -> Index {
+    pub(super) fn build(entries: &[Entry], spelling: &Spelling, places: &[&str]) -> Index {
         let mut stems: HashMap<String, usize> = HashMap::new();
         let mut df: Vec<usize> = Vec::new();
         let mut raw: Vec<Vec<(Vec<usize>, String)>> = Vec::new();
@@ -113,10 +126,15 @@ impl Index {
                     .collect()
             })
             .collect();
+        let places = places
+            .iter()
+            .flat_map(|p| stem_words(&spelling.normalize(p)))
+            .collect();
         Index {
             questions,
             stems,
             idf,
+            places,
             spelling: spelling.clone(),
         }
     }
@@ -153,31 +171,111 @@ impl Index {
 }
 
 impl super::Answers {
+    /// How well entry `entry`'s example questions back `sentence` (see [`Support`]).
+    pub fn support(&self, entry: usize, sentence: &str) -> Support {
+        let index = &self.index;
+        let normalized = index.spelling.normalize(sentence);
+        let mut known: Vec<usize> = Vec::new();
+        let mut unknown: Vec<String> = Vec::new();
+        // The words the entry's own rules matched are the entry's vocabulary too.
+        let matched: Vec<String> = self.entries[entry]
+            .patterns
+            .iter()
+            .flat_map(|re| re.find_iter(&normalized).map(|m| m.as_str().to_string()))
+            .flat_map(|m| stem_words(&m))
+            .collect();
+        for s in stem_words(&normalized) {
+            match index.stems.get(&s) {
+                Some(id) => known.push(*id),
+                None if index.places.contains(&s)
+                    || matched.contains(&s)
+                    || s.chars().all(|c| c.is_ascii_digit()) => {}
+                None => unknown.push(s),
+            }
+        }
+        known.sort_unstable();
+        known.dedup();
+        unknown.sort_unstable();
+        unknown.dedup();
+        // An unknown word weighs like the rarest known one: it is what the FAQ has never seen.
+        let rare = index.idf.iter().copied().fold(0.0, f64::max);
+        let norm = (known
+            .iter()
+            .map(|i| index.idf[*i] * index.idf[*i])
+            .sum::<f64>()
+            + unknown.len() as f64 * rare * rare)
+            .sqrt();
+        let mut closeness: f64 = 0.0;
+        if norm > 0.0 {
+            for (ids, q_norm, _) in index.questions.get(entry).into_iter().flatten() {
+                if *q_norm == 0.0 {
+                    continue;
+                }
+                let shared: f64 = ids
+                    .iter()
+                    .filter(|id| known.binary_search(id).is_ok())
+                    .map(|id| index.idf[*id] * index.idf[*id])
+                    .sum();
+                closeness = closeness.max(shared / (norm * q_norm));
+            }
+        }
+        Support { closeness, unknown }
+    }
+
     /// Every entry that answers `sentence` in `ctx`, best first.
     pub fn matches(&self, sentence: &str, ctx: &Context<'_>) -> Vec<Match> {
         let normalized = self.index.spelling.normalize(sentence);
-        let mut ids: Vec<usize> = stem_words(&normalized)
-            .into_iter()
-            .filter_map(|s| self.index.stems.get(&s).copied())
-            .collect();
+        let mut ids: Vec<usize> = Vec::new();
+        let mut unknown: Vec<String> = Vec::new();
+        for s in stem_words(&normalized) {
+            match self.index.stems.get(&s) {
+                Some(id) => ids.push(*id),
+                None if self.index.places.contains(&s) || s.chars().all(|c| c.is_ascii_digit()) => {
+                }
+                None => unknown.push(s),
+            }
+        }
         ids.sort_unstable();
         ids.dedup();
-        let norm = ids
+        unknown.sort_unstable();
+        unknown.dedup();
+        // Words no example uses count in the sentence's length: "les examens de fin d'année"
+        // is not "le concert de fin d'année" because two words match.
+        // (Complaints, demands and reminders are told in many words: only answers are held to
+        // the whole sentence.)
+        let rare = self.index.idf.iter().copied().fold(0.0, f64::max);
+        let known_norm = ids
             .iter()
             .map(|i| self.index.idf[*i] * self.index.idf[*i])
-            .sum::<f64>()
-            .sqrt();
+            .sum::<f64>();
+        let answer_norm = (known_norm + unknown.len() as f64 * rare * rare).sqrt();
+        let known_norm = known_norm.sqrt();
         let mut out = Vec::new();
         for (i, entry) in self.entries.iter().enumerate() {
-            let Some(fit) = ctx.fit(&entry.scope) else {
-                continue;
+            // A territory service's entry also answers an inquiry sorted nowhere precise, but
+            // only by its rules ("vieux frigo" sorted `autre` is still bulky waste).
+            let (fit, service_only) = match ctx.fit(&entry.scope) {
+                Some(fit) => (fit, false),
+                None if entry.service
+                    && matches!(ctx.kind, Kind::Autre | Kind::Siege)
+                    && ctx.facility_kind.is_none_or(|k| k == Kind::Siege) =>
+                {
+                    (0.0, true)
+                }
+                None => continue,
             };
             if !entry.valid_on(ctx.day) || entry.unless.iter().any(|re| re.is_match(&normalized)) {
                 continue;
             }
             let (score, by) = if entry.patterns.iter().any(|re| re.is_match(&normalized)) {
                 (PATTERN_SCORE, "motif".to_string())
+            } else if service_only {
+                continue;
             } else {
+                let norm = match entry.shape {
+                    super::Shape::Answer | super::Shape::Notice => answer_norm,
+                    _ => known_norm,
+                };
                 match self.index.closeness(i, &ids, norm) {
                     (c, Some(q)) if c >= MIN_CLOSENESS => (c, format!("« {q} »")),
                     _ => continue,

@@ -19,7 +19,7 @@ use crate::inquiry::{FacilityId, Kind, Lang, Topic};
 
 use super::{Catalogue, FaqError, Spelling};
 
-pub use matching::{Context, Match};
+pub use matching::{Context, Match, Support};
 
 /// Which inquiries an entry may answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +69,9 @@ pub struct Entry {
     /// `faq/answers/piscine.toml:12`, for messages and the agent's note.
     pub origin: String,
     pub scope: Scope,
+    /// Scoped to one of the territory's own services (waste, sanitation, planning…): found by a
+    /// rule, it answers an inquiry sorted nowhere else too ("mon vieux frigo" sorted `autre`).
+    pub service: bool,
     pub topic: Topic,
     pub shape: Shape,
     /// The answer only makes sense for one known facility (hours, prices…).
@@ -140,12 +143,25 @@ impl Answers {
                 entries.push(entry);
             }
         }
-        Ok(Answers::new(entries, spelling))
+        let places: Vec<&str> = catalogue
+            .facilities
+            .iter()
+            .flat_map(|f| {
+                [f.name.as_str(), f.commune.as_str()]
+                    .into_iter()
+                    .chain(f.aliases.iter().map(String::as_str))
+                    .chain(f.streets.iter().map(String::as_str))
+                    .chain(f.districts.iter().map(String::as_str))
+            })
+            .chain(catalogue.outside.iter().map(|o| o.name.as_str()))
+            .collect();
+        Ok(Answers::new(entries, spelling, &places))
     }
 
-    /// Builds the index over `entries`.
-    pub fn new(entries: Vec<Entry>, spelling: &Spelling) -> Answers {
-        let index = matching::Index::build(&entries, spelling);
+    /// Builds the index over `entries`; `places` are the catalogue's names, words that say
+    /// where, not what is asked.
+    pub fn new(entries: Vec<Entry>, spelling: &Spelling, places: &[&str]) -> Answers {
+        let index = matching::Index::build(&entries, spelling, places);
         Answers { entries, index }
     }
 

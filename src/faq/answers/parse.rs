@@ -119,12 +119,19 @@ fn entry(file: &DataFile, catalogue: &Catalogue, raw: RawEntry) -> Result<Entry,
             "a holding reply must say who decides (`decides`)".to_string(),
         ));
     }
+    let service = match &scope {
+        Scope::Facility(id) => catalogue
+            .facility(id)
+            .is_some_and(|f| f.kind == Kind::Siege && f.id.as_str() != "siege"),
+        _ => false,
+    };
     let fr = texts(file, line, &raw.id, "fr", raw.fr)?;
     let en = texts(file, line, &raw.id, "en", raw.en)?;
     Ok(Entry {
         origin: format!("{}:{line}", file.name),
         id: raw.id,
         scope,
+        service,
         topic: raw.topic,
         shape: raw.shape,
         needs_facility,
