@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::UnicodeNormalization;
 
 use super::gazetteer::Gazetteer;
@@ -81,40 +81,59 @@ impl Spelling {
 
 /// Lowercases, strips accents, unifies apostrophes, turns hyphens and underscores into spaces,
 /// drops control characters and collapses every run of whitespace into one space.
+///
+/// ASCII, most of any text, takes a fast path; other characters are decomposed one by one
+/// (the same result as NFD, whose reordering only moves the combining marks dropped here).
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.nfd() {
-        if is_combining_mark(c) {
+    for c in text.chars() {
+        if c.is_ascii() {
+            fold_char(c, &mut out, &mut pending_space);
             continue;
         }
-        let mapped: &str = match c {
-            '’' | '‘' | '`' | '´' | 'ʼ' => "'",
-            '«' | '»' | '“' | '”' => "\"",
-            '-' | '‐' | '‑' | '–' | '—' | '_' => " ",
-            'œ' | 'Œ' => "oe",
-            'æ' | 'Æ' => "ae",
-            'ß' => "ss",
-            _ => "",
-        };
-        if !mapped.is_empty() {
-            if mapped == " " {
-                pending_space = true;
-                continue;
-            }
-            push_word(&mut out, mapped, &mut pending_space);
-            continue;
-        }
-        if c.is_whitespace() || c.is_control() {
-            pending_space = true;
-            continue;
-        }
-        let mut buf = [0u8; 4];
-        for lower in c.to_lowercase() {
-            push_word(&mut out, lower.encode_utf8(&mut buf), &mut pending_space);
-        }
+        decompose_canonical(c, |d| fold_char(d, &mut out, &mut pending_space));
     }
     out
+}
+
+fn fold_char(c: char, out: &mut String, pending_space: &mut bool) {
+    if c.is_ascii_alphanumeric() {
+        if *pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        *pending_space = false;
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    if is_combining_mark(c) {
+        return;
+    }
+    let mapped: &str = match c {
+        '’' | '‘' | '`' | '´' | 'ʼ' => "'",
+        '«' | '»' | '“' | '”' => "\"",
+        '-' | '‐' | '‑' | '–' | '—' | '_' => " ",
+        'œ' | 'Œ' => "oe",
+        'æ' | 'Æ' => "ae",
+        'ß' => "ss",
+        _ => "",
+    };
+    if !mapped.is_empty() {
+        if mapped == " " {
+            *pending_space = true;
+            return;
+        }
+        push_word(out, mapped, pending_space);
+        return;
+    }
+    if c.is_whitespace() || c.is_control() {
+        *pending_space = true;
+        return;
+    }
+    let mut buf = [0u8; 4];
+    for lower in c.to_lowercase() {
+        push_word(out, lower.encode_utf8(&mut buf), pending_space);
+    }
 }
 
 fn push_word(out: &mut String, s: &str, pending_space: &mut bool) {
@@ -150,6 +169,14 @@ mod tests {
         );
         assert_eq!(fold("L’Azimut"), "l'azimut");
         assert_eq!(fold("ŒUVRE"), "oeuvre");
+    }
+
+    #[test]
+    fn precomposed_and_decomposed_accents_fold_alike() {
+        assert_eq!(fold("Ce\u{301}line A\u{300}"), fold("Céline À"));
+        assert_eq!(fold("Ce\u{301}line"), "celine");
+        assert_eq!(fold("ÉCOLE ÇA ÑANDÚ"), "ecole ca nandu");
+        assert_eq!(fold("ﬁn — ça\u{0}va"), "ﬁn ca va");
     }
 
     #[test]

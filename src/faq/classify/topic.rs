@@ -4,13 +4,18 @@
 //! question the topic matched first gets a small bonus, since "Combien coûte l'inscription ?"
 //! asks a price). The inquiry's topic is then, in this order:
 //! 1. `reclamation` when any sentence is a clear complaint — a complaint that mentions a booking
-//!    or a price stays a complaint (weak signs such as "toujours pas" only weigh, see 3.);
+//!    or a price stays a complaint — or when two statements carry weak signs ("a été annulé",
+//!    "je demande le remboursement") and no question asks about another topic (otherwise weak
+//!    signs such as "toujours pas" only weigh, see 3.);
 //! 2. `objet-perdu` when any sentence is about lost property — before hours or prices;
 //! 3. otherwise the topic weighing most over all sentences, a question counting twice a
 //!    statement, a fresh subject counting like a statement (a reply's subject, the old
 //!    thread's, only when no sentence carries a topic);
 //!    ties go to `inscription`, `reservation`, `tarifs`, `horaires` in that order;
-//! 4. `autre` when no sentence (and no subject) carries a topic.
+//! 4. `autre` when no sentence (and no subject) carries a topic, or when the sentences that do are
+//!    outweighed by sentences about something else altogether (rules concluding `topic = "autre"`:
+//!    press, partnerships and sales pitches, job applications, accessibility, parking): "un
+//!    parking gratuit ?" is no price question. Such evidence loses every tie.
 
 use std::collections::HashMap;
 
@@ -25,13 +30,14 @@ const FIRST_BONUS: u64 = 5;
 const CLEAR_COMPLAINT: u64 = 20;
 
 /// Precedence when weights tie (and the fixed first two of the inquiry's decision).
-const PRECEDENCE: [Topic; 6] = [
+const PRECEDENCE: [Topic; 7] = [
     Topic::Reclamation,
     Topic::ObjetPerdu,
     Topic::Inscription,
     Topic::Reservation,
     Topic::Tarifs,
     Topic::Horaires,
+    Topic::Autre,
 ];
 
 fn rank(topic: Topic) -> usize {
@@ -89,8 +95,8 @@ pub(super) fn decide(
             *per_sentence[i].entry(t).or_default() += FIRST_BONUS;
         }
         let topic = best(&per_sentence[i]).unwrap_or(Topic::Autre);
-        if topic != Topic::Autre {
-            let w = per_sentence[i].get(&topic).copied().unwrap_or(0);
+        let w = per_sentence[i].get(&topic).copied().unwrap_or(0);
+        if w > 0 {
             *totals.entry(topic).or_default() += if sentence.question { 2 * w } else { w };
         }
         requests.push(RequestTopic {
@@ -111,6 +117,19 @@ pub(super) fn decide(
         })
         .map(|(r, _)| r.topic)
         .collect();
+    // Weak signs in two statements ("le cours a été annulé." … "je demande le remboursement.")
+    // make a complaint when no question asks about something else.
+    let weak_statements = requests
+        .iter()
+        .zip(&per_sentence)
+        .filter(|(r, scores)| !r.question && scores.get(&Topic::Reclamation).is_some_and(|w| *w > 0))
+        .count();
+    let other_question = requests
+        .iter()
+        .any(|r| r.question && !matches!(r.topic, Topic::Reclamation | Topic::Autre));
+    if weak_statements >= 2 && !other_question {
+        carried.push(Topic::Reclamation);
+    }
     if !text.reply {
         // A fresh subject ("Réclamation", "Objet perdu") is the writer's own words.
         carried.extend(best(&subject));
@@ -131,6 +150,12 @@ pub(super) fn decide(
             }
         }
         match best(&totals) {
+            Some(Topic::Autre) => {
+                trace
+                    .notes
+                    .push("topic: the sentences are about something else (autre)".into());
+                Topic::Autre
+            }
             Some(t) => {
                 trace
                     .notes

@@ -8,6 +8,7 @@ mod mime;
 mod outcomes;
 mod rules;
 mod sorting;
+mod topics;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
