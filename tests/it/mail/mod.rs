@@ -8,6 +8,7 @@ mod intake;
 mod limits;
 mod outbound;
 mod resilience;
+mod sending;
 mod support;
 
 use crate::ledger::support::{Backend, TestDb};
