@@ -238,7 +238,12 @@ async fn main() {
         .unwrap_or(1_000);
     let replies = (0..n).filter(|i| i % 5 == 4).count();
     let servers = MailServers::start();
-    let maildir = servers.dir.path().join("mail").join(CITIZEN).join("Maildir");
+    let maildir = servers
+        .dir
+        .path()
+        .join("mail")
+        .join(CITIZEN)
+        .join("Maildir");
     let mut s = servers.session(SHARED).await;
     for i in (0..n).filter(|i| i % 5 == 4) {
         append(&mut s, "INBOX", &original(i), None).await;
@@ -275,7 +280,10 @@ async fn main() {
         if pass.is_empty() {
             // Copies may be due a moment after their send.
             tokio::time::sleep(Duration::from_millis(5)).await;
-            assert!(start.elapsed() < Duration::from_secs(600), "stuck: {done:?}");
+            assert!(
+                start.elapsed() < Duration::from_secs(600),
+                "stuck: {done:?}"
+            );
         }
         done.sent += pass.sent;
         done.copied += pass.copied;

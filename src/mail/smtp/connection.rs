@@ -144,7 +144,10 @@ impl Endpoint {
                     .await
                     .map_err(|e| e.to_string())?
                     .unwrap_or_default();
-                (Credentials::new(user.clone(), token), vec![Mechanism::Xoauth2])
+                (
+                    Credentials::new(user.clone(), token),
+                    vec![Mechanism::Xoauth2],
+                )
             }
         };
         conn.auth(&mechanisms, &credentials)
@@ -206,7 +209,14 @@ impl Link {
             None => (self.connect().await?, false),
         };
         let mut outcome = transaction(&mut conn, envelope, raw).await;
-        if let (true, Err(Failed::BeforeData { closed: true, error })) = (reused, &outcome) {
+        if let (
+            true,
+            Err(Failed::BeforeData {
+                closed: true,
+                error,
+            }),
+        ) = (reused, &outcome)
+        {
             tracing::debug!(?error, "kept smtp connection was closed: reopening");
             conn = self.connect().await?;
             outcome = transaction(&mut conn, envelope, raw).await;
@@ -238,7 +248,10 @@ async fn transaction(
 ) -> Result<(), Failed> {
     let mut options = Vec::new();
     let addresses = envelope.from().into_iter().chain(envelope.to());
-    if addresses.clone().any(|a: &lettre::Address| !AsRef::<str>::as_ref(a).is_ascii()) {
+    if addresses
+        .clone()
+        .any(|a: &lettre::Address| !AsRef::<str>::as_ref(a).is_ascii())
+    {
         if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
             return Err(Failed::AfterData(SendError::Permanent(
                 "non-ASCII address and the server has no SMTPUTF8".to_string(),
