@@ -8,9 +8,11 @@
 
 use std::future::Future;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
+use futures::StreamExt;
 
 use crate::store::{claim_token, Job, Payload, Step, Store, StoreError};
 
@@ -42,6 +44,12 @@ pub trait Transport: Send + Sync {
         &self,
         job: &Job,
     ) -> impl Future<Output = Result<Option<Receipt>, DeliveryError>> + Send;
+
+    /// How many jobs (of different inquiries) may be in flight at once: more than 1 only when
+    /// the transport takes concurrent calls and gains from them (its connection is shared).
+    fn window(&self) -> usize {
+        1
+    }
 
     /// Delivers one job. Called only after the attempt was recorded in flight.
     fn deliver(&self, job: &Job) -> impl Future<Output = Result<Receipt, DeliveryError>> + Send;
@@ -91,7 +99,8 @@ pub const LEASE: Duration = Duration::seconds(30);
 /// How often a running pass renews its claims.
 const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Jobs claimed at once: few, so a crash holds few jobs back for a lease.
+/// Jobs claimed at once (at least four windows' worth): few, so a crash holds few jobs back for
+/// a lease.
 pub const CLAIM_BATCH: i64 = 5;
 
 /// Exponential backoff with jitter from the job id: 30 s, 1 min, 2 min… capped at 6 h.
@@ -102,8 +111,13 @@ fn backoff(job: &Job, attempts: i64, now: DateTime<Utc>) -> DateTime<Utc> {
     now + Duration::seconds(base + jitter)
 }
 
-/// Delivers one claim of due jobs of the transport, then keeps one claim of due copies; tests
-/// and loops call this unit (a loop calls it again at once while it finds work).
+/// Delivers one claim of due jobs of the transport and keeps the copies due (those left by
+/// earlier passes, and those of this pass's deliveries as they are recorded); tests and loops
+/// call this unit (a loop calls it again at once while it finds work).
+///
+/// Up to [`Transport::window`] inquiries have a job in flight at once; the jobs of one inquiry
+/// leave one after the other, in order (an acknowledgement before its reply).
+/// Each job keeps its own order of commits: in flight → sent → copy.
 pub async fn deliver_due<T: Transport>(
     store: &Store,
     transport: &T,
@@ -111,54 +125,95 @@ pub async fn deliver_due<T: Transport>(
 ) -> Result<Delivered, StoreError> {
     let token = claim_token();
     let started = Instant::now();
-    let mut done = Delivered::default();
     let recorded = store.record_deliveries().await?;
     if recorded > 0 {
         tracing::info!(recorded, "deliveries recorded after a restart");
     }
+    let window = transport.window().max(1);
+    let batch = CLAIM_BATCH.max(4 * window as i64);
     let jobs = store
-        .claim(
-            Step::Send,
-            transport.name(),
-            &token,
-            now,
-            LEASE,
-            CLAIM_BATCH,
-        )
+        .claim(Step::Send, transport.name(), &token, now, LEASE, batch)
         .await?;
-    if !jobs.is_empty() {
-        let pass = async {
-            let mut done = Delivered::default();
-            for job in jobs {
-                done.add(deliver_one(store, transport, job, now).await?);
-            }
-            Ok(done)
-        };
-        done.add(with_heartbeat(store, &token, now, started, pass).await?);
+    let copies = if transport.keeps_copies() {
+        store
+            .claim(Step::Copy, transport.name(), &token, now, LEASE, batch)
+            .await?
+    } else {
+        Vec::new()
+    };
+    if jobs.is_empty() && copies.is_empty() {
+        return Ok(Delivered::default());
     }
-    if transport.keeps_copies() {
-        let copies = store
-            .claim(
-                Step::Copy,
-                transport.name(),
-                &token,
-                now,
-                LEASE,
-                CLAIM_BATCH,
-            )
-            .await?;
-        if !copies.is_empty() {
-            let pass = async {
-                let mut done = Delivered::default();
-                for job in copies {
-                    done.add(copy_one(store, transport, job, now).await?);
+    // Deliveries recorded by this pass whose copy it keeps (it still holds their claim).
+    let (recorded_tx, mut recorded_rx) = tokio::sync::mpsc::unbounded_channel::<Job>();
+    // After a ledger error no job is started; those in flight finish (none is cut mid-send).
+    let failed = AtomicBool::new(false);
+    let failed = &failed;
+    let sends = async move {
+        let mut done = Delivered::default();
+        let mut first_error = None;
+        let mut flights = futures::stream::iter(by_inquiry(jobs))
+            .map(|group| {
+                let recorded_tx = recorded_tx.clone();
+                async move {
+                    let mut done = Delivered::default();
+                    for job in group {
+                        if failed.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let (outcome, to_copy) = deliver_one(store, transport, job, now)
+                            .await
+                            .inspect_err(|_| failed.store(true, Ordering::Relaxed))?;
+                        done.add(outcome);
+                        if let Some(job) = to_copy {
+                            // The copy stage may have stopped on an error: the copy then waits
+                            // for the lease, like after a crash.
+                            let _ = recorded_tx.send(job);
+                        }
+                    }
+                    Ok::<_, StoreError>(done)
                 }
-                Ok(done)
-            };
-            done.add(with_heartbeat(store, &token, now, started, pass).await?);
+            })
+            .buffer_unordered(window);
+        while let Some(flight) = flights.next().await {
+            match flight {
+                Ok(d) => done.add(d),
+                Err(e) => first_error = first_error.or(Some(e)),
+            }
+        }
+        drop(flights);
+        drop(recorded_tx);
+        first_error.map_or(Ok(done), Err)
+    };
+    let keeps = async {
+        let mut done = Delivered::default();
+        for job in copies {
+            done.add(copy_one(store, transport, job, now).await?);
+        }
+        while let Some(job) = recorded_rx.recv().await {
+            done.add(copy_one(store, transport, job, now).await?);
+        }
+        Ok::<_, StoreError>(done)
+    };
+    let pass = async {
+        let (sent, copied) = tokio::join!(sends, keeps);
+        let mut done = sent?;
+        done.add(copied?);
+        Ok(done)
+    };
+    with_heartbeat(store, &token, now, started, pass).await
+}
+
+/// Claimed jobs grouped by inquiry, in the order of their first job, each group in id order.
+fn by_inquiry(jobs: Vec<Job>) -> Vec<Vec<Job>> {
+    let mut groups: Vec<Vec<Job>> = Vec::new();
+    for job in jobs {
+        match groups.iter_mut().find(|g| g[0].inquiry == job.inquiry) {
+            Some(group) => group.push(job),
+            None => groups.push(vec![job]),
         }
     }
-    Ok(done)
+    groups
 }
 
 /// Runs `pass` while renewing the claims of `token` every [`HEARTBEAT`].
@@ -187,22 +242,22 @@ where
     }
 }
 
+/// One job through its steps; with it the job when its copy is now this pass's to keep.
 async fn deliver_one<T: Transport>(
     store: &Store,
     transport: &T,
     mut job: Job,
     now: DateTime<Utc>,
-) -> Result<Delivered, StoreError> {
+) -> Result<(Delivered, Option<Job>), StoreError> {
     let mut done = Delivered::default();
+    let copy = transport.keeps_copies();
     if job.may_have_left() {
         match transport.find_delivered(&job).await {
             Ok(Some(receipt)) => {
                 tracing::info!(job = job.id, "already delivered: recorded without sending");
-                store
-                    .mark_sent(&job, now, receipt, transport.keeps_copies())
-                    .await?;
+                let first = store.mark_sent(&job, now, receipt, copy).await?;
                 done.sent += 1;
-                return Ok(done);
+                return Ok((done, (first && copy).then_some(job)));
             }
             Ok(None) => {}
             Err(e) => {
@@ -210,7 +265,7 @@ async fn deliver_one<T: Transport>(
                 let next = backoff(&job, job.attempts, now);
                 store.fail_job(&job, &e.to_string(), Some(next)).await?;
                 done.retried += 1;
-                return Ok(done);
+                return Ok((done, None));
             }
         }
     }
@@ -219,14 +274,13 @@ async fn deliver_one<T: Transport>(
             job = job.id,
             "claim lost before sending: left to its new holder"
         );
-        return Ok(done);
+        return Ok((done, None));
     }
+    let mut to_copy = None;
     match transport.deliver(&job).await {
         Ok(receipt) => {
             let accepted = Instant::now();
-            let first = store
-                .mark_delivered(&job, now, transport.keeps_copies())
-                .await?;
+            let first = store.mark_delivered(&job, now, copy).await?;
             // The one window left: between the server's acceptance and this commit.
             let window = accepted.elapsed();
             if first {
@@ -240,6 +294,7 @@ async fn deliver_one<T: Transport>(
                 "delivered"
             );
             done.sent += 1;
+            to_copy = (first && copy).then_some(job);
         }
         Err(DeliveryError::Temporary(e)) if job.attempts < MAX_ATTEMPTS => {
             tracing::warn!(job = job.id, attempts = job.attempts, error = %e, "delivery failed, will retry");
@@ -254,7 +309,7 @@ async fn deliver_one<T: Transport>(
             done.failed += 1;
         }
     }
-    Ok(done)
+    Ok((done, to_copy))
 }
 
 async fn copy_one<T: Transport>(

@@ -15,22 +15,25 @@ impl Store {
     /// the window after the server's acceptance, kept as short as it can be), then the inquiry's
     /// `acknowledged` or `sent` event and status in a transaction of their own. A crash between
     /// the two leaves the job sent and unrecorded: [`Store::record_deliveries`] finishes it.
+    /// True when this call recorded it (false: recorded already).
     pub async fn mark_sent(
         &self,
         job: &Job,
         at: DateTime<Utc>,
         detail: serde_json::Value,
         copy: bool,
-    ) -> Result<(), StoreError> {
-        if self.mark_delivered(job, at, copy).await? {
+    ) -> Result<bool, StoreError> {
+        let first = self.mark_delivered(job, at, copy).await?;
+        if first {
             self.record_delivery(job.id, job.inquiry, job.kind, &job.message_id, at, detail)
                 .await?;
         }
-        Ok(())
+        Ok(first)
     }
 
     /// The first half of [`Store::mark_sent`]: the job sent, one statement; false when it was
-    /// recorded already.
+    /// recorded already. With a copy to keep, the worker keeps its claim (and lease) for the
+    /// copy step, which it takes next; without, the claim is released.
     pub async fn mark_delivered(
         &self,
         job: &Job,
@@ -38,8 +41,10 @@ impl Store {
         copy: bool,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL, claim_token = NULL, \
-             lease_until = NULL, copy_status = $3, copy_due_at = $1 WHERE id = $2 AND status = 'pending'",
+            "UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL, \
+             claim_token = CASE WHEN $3 IS NULL THEN NULL ELSE claim_token END, \
+             lease_until = CASE WHEN $3 IS NULL THEN NULL ELSE lease_until END, \
+             copy_status = $3, copy_due_at = $1 WHERE id = $2 AND status = 'pending'",
         )
         .bind(secs(at))
         .bind(job.id)

@@ -9,6 +9,7 @@ mod limits;
 mod note;
 mod outbound;
 mod resilience;
+mod sending;
 mod support;
 
 use crate::ledger::support::{Backend, TestDb};
