@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::{ack_recipient, parallel, render_ack, render_draft, Incoming, Pipeline, PipelineError};
 use crate::inquiry::{
-    parse_reference, Classification, DraftText, FollowUp, FollowUpKind, InquiryId, Kind, Message,
+    parse_reference, Classification, FacilityId, DraftText, FollowUp, FollowUpKind, InquiryId, Kind, Message,
     Status,
 };
 use crate::store::{MailCursor, NewInquiry, NewJob, Unreadable};
@@ -33,6 +33,8 @@ pub enum MailItem {
 pub struct MailBatchIn {
     pub mailbox: String,
     pub cursor: MailCursor,
+    /// The mailbox's facility or service, for mail that names none.
+    pub facility: Option<FacilityId>,
     pub items: Vec<MailItem>,
 }
 
@@ -76,9 +78,13 @@ impl Pipeline {
         now: DateTime<Utc>,
     ) -> Result<Vec<MailOutcome>, PipelineError> {
         let k = self.knowledge.clone();
+        let hint = batch.facility.clone();
         let items = parallel::map(batch.items, move |item| {
             let c = match &item {
-                MailItem::Readable { incoming, .. } => Some(k.faq.classify(&incoming.message)),
+                MailItem::Readable { incoming, .. } => {
+                    let c = k.faq.classify(&incoming.message);
+                    Some(with_mailbox_facility(&k.faq, c, hint.as_ref()))
+                }
                 MailItem::Unreadable(_) => None,
             };
             (item, c)
@@ -330,6 +336,29 @@ impl Pipeline {
             .map(|o| o.unwrap_or(MailOutcome::Duplicate))
             .collect())
     }
+}
+
+/// The rule id recorded when a mailbox's facility sorted a mail.
+pub const MAILBOX_FACILITY_RULE: &str = "mailbox-facility";
+
+/// The mailbox's facility as evidence of last resort: a human mail whose text names no facility
+/// is sorted to it (and its kind), the rule [`MAILBOX_FACILITY_RULE`] noted; a facility the
+/// classifier found always stands. (Weighing the hint inside the classifier is left to it.)
+fn with_mailbox_facility(
+    faq: &crate::faq::Faq,
+    mut c: Classification,
+    hint: Option<&FacilityId>,
+) -> Classification {
+    let Some(facility) = hint.and_then(|id| faq.catalogue.facility(id)) else {
+        return c;
+    };
+    if c.automatic || c.facility.is_some() {
+        return c;
+    }
+    c.kind = facility.kind;
+    c.facility = Some(facility.id.clone());
+    c.rules.push(MAILBOX_FACILITY_RULE.to_string());
+    c
 }
 
 /// The Message-IDs a mail may continue, in the order [`Pipeline::thread_of`] tries them.

@@ -82,6 +82,8 @@ pub enum PipelineError {
 pub struct Pipeline {
     pub store: Store,
     pub knowledge: std::sync::Arc<Knowledge>,
+    /// Where each mailbox's intake stands (for `/readyz` and `/metrics`), shared by the channels.
+    pub mailboxes: crate::mail::imap::MailboxHealth,
 }
 
 impl Pipeline {
@@ -89,6 +91,7 @@ impl Pipeline {
         Pipeline {
             store,
             knowledge: std::sync::Arc::new(knowledge),
+            mailboxes: Default::default(),
         }
     }
 

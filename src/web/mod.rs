@@ -17,6 +17,7 @@ mod exports;
 mod facts;
 mod fulltext;
 mod login;
+mod mailboxes;
 mod manual;
 mod ops;
 mod public;

@@ -11,7 +11,7 @@ use futures::TryStreamExt;
 use sha2::{Digest, Sha256};
 
 use super::{ImapError, ImapSettings, Session};
-use crate::inquiry::{Channel, Kind, Message};
+use crate::inquiry::{Channel, FacilityId, Kind, Message};
 use crate::mail::{parse, Limits};
 use crate::pipeline::{
     parallel, Incoming, MailBatchIn, MailItem, MailOutcome, Pipeline, PipelineError, Route,
@@ -46,6 +46,8 @@ pub struct Intake {
     pub pipeline: Pipeline,
     pub imap: ImapSettings,
     pub options: IntakeOptions,
+    /// The mailbox's facility or service: a sorting hint, never a verdict.
+    pub facility: Option<FacilityId>,
 }
 
 /// What one sync did.
@@ -60,6 +62,20 @@ pub struct SyncReport {
     pub history: usize,
     /// Bytes fetched (a mail above the size limit counts only its headers and beginning).
     pub bytes: usize,
+}
+
+impl SyncReport {
+    /// Adds another sync's figures (several mailboxes).
+    pub fn add(&mut self, o: &SyncReport) {
+        self.fetched += o.fetched;
+        self.created += o.created;
+        self.duplicates += o.duplicates;
+        self.followups += o.followups;
+        self.quarantined += o.quarantined;
+        self.too_large += o.too_large;
+        self.history += o.history;
+        self.bytes += o.bytes;
+    }
 }
 
 /// One fetched message.
@@ -86,8 +102,8 @@ impl Intake {
         stop: Option<&tokio::sync::watch::Receiver<bool>>,
     ) -> Result<SyncReport, ImapError> {
         let store = &self.pipeline.store;
-        let name = self.imap.mailbox.as_str();
-        let mailbox = session.select(name).await?;
+        let name = self.imap.key.as_str();
+        let mailbox = session.select(&self.imap.mailbox).await?;
         let uidvalidity = mailbox
             .uid_validity
             .ok_or_else(|| ImapError::NoUidValidity(name.to_string()))?;
@@ -156,7 +172,7 @@ impl Intake {
         report: &mut SyncReport,
     ) -> Result<(), ImapError> {
         let now = Utc::now();
-        let prefix = format!("imap:{}:{}:", self.imap.mailbox, uidvalidity);
+        let prefix = format!("imap:{}:{}:", self.imap.key, uidvalidity);
         report.fetched += fetched.len();
         report.bytes += fetched.iter().map(|m| m.raw.len()).sum::<usize>();
         let read = parallel::map(fetched, move |m| read(m, &prefix, cutoff, now))
@@ -176,8 +192,9 @@ impl Intake {
             items.push(item);
         }
         let batch = MailBatchIn {
-            mailbox: self.imap.mailbox.clone(),
+            mailbox: self.imap.key.clone(),
             cursor,
+            facility: self.facility.clone(),
             items,
         };
         let outcomes = self.pipeline.ingest_mail_batch(batch, now).await?;
