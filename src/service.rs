@@ -43,27 +43,52 @@ const OUTBOX_POLL: Duration = Duration::from_millis(500);
 /// How long in-flight work may take to finish after the shutdown signal.
 const GRACE: Duration = Duration::from_secs(30);
 
-/// The mail channel's two halves, built from the config.
+/// The mail channel's halves, built from the config: one intake per mailbox, one SMTP transport.
 pub struct MailChannel {
+    /// The first mailbox's intake (the only one of a single `imap_url`).
     pub intake: Intake,
+    /// The other mailboxes' intakes (`[[mail.mailbox]]`), into the same pipeline.
+    pub others: Vec<Intake>,
     pub transport: SmtpTransport,
     pub idle_refresh: Duration,
 }
 
 impl MailChannel {
-    /// From `[mail]`: IMAP settings, intake options, SMTP transport.
+    /// From `[mail]`: each mailbox's IMAP settings and default facility, intake options, SMTP
+    /// transport (its Sent folder and token source are the first mailbox's).
     pub async fn from_config(config: &Config, pipeline: Pipeline) -> Result<Self, ServiceError> {
-        let settings = ImapSettings::from_config(&config.mail)?;
-        let transport = SmtpTransport::from_config(&config.mail, Some(settings.clone())).await?;
-        Ok(MailChannel {
-            intake: Intake {
-                pipeline,
-                imap: settings,
+        let mut intakes = Vec::new();
+        for m in config.mail.mailboxes() {
+            let imap = ImapSettings::from_mailbox(&m)?;
+            let facility = m
+                .facility
+                .as_deref()
+                .map(|f| crate::inquiry::FacilityId::parse(f).map_err(|e| ImapError::Url(format!("mailbox {}: {e}", m.name))))
+                .transpose()?;
+            pipeline.mailboxes.register(&imap.key);
+            intakes.push(Intake {
+                pipeline: pipeline.clone(),
+                imap,
                 options: IntakeOptions::from_config(&config.mail),
-            },
+                facility,
+            });
+        }
+        let mut intakes = intakes.into_iter();
+        let intake = intakes.next().ok_or_else(|| {
+            ImapError::Url("no imap_url (GUICHET_IMAP_URL) and no [[mail.mailbox]]".to_string())
+        })?;
+        let transport = SmtpTransport::from_config(&config.mail, Some(intake.imap.clone())).await?;
+        Ok(MailChannel {
+            intake,
+            others: intakes.collect(),
             transport,
             idle_refresh: Duration::from_secs(config.mail.idle_refresh_secs.max(10)),
         })
+    }
+
+    /// Every mailbox's intake, the first one first.
+    pub fn intakes(&self) -> impl Iterator<Item = &Intake> {
+        std::iter::once(&self.intake).chain(self.others.iter())
     }
 }
 
@@ -154,20 +179,25 @@ pub async fn serve_with(
     let mut tasks: JoinSet<Result<(), ServiceError>> = JoinSet::new();
     if let Some(MailChannel {
         intake,
+        others,
         transport,
         idle_refresh,
     }) = mail
     {
-        // One intake per mailbox at a time across instances; the others wait to take over.
-        let rx = stop_rx.clone();
-        let store = pipeline.store.clone();
-        tasks.spawn(async move {
-            let name = intake_lock(&intake.imap);
-            exclusively(&store, &name, rx, |stop| async {
-                Ok(imap::run_idle(&intake, idle_refresh, stop).await?)
-            })
-            .await
-        });
+        // One task per mailbox: a mailbox whose connection fails retries on its own while the
+        // others keep taking mail in. One intake per mailbox at a time across instances; the
+        // others wait to take over.
+        for intake in std::iter::once(intake).chain(others) {
+            let rx = stop_rx.clone();
+            let store = pipeline.store.clone();
+            tasks.spawn(async move {
+                let name = intake_lock(&intake.imap);
+                exclusively(&store, &name, rx, |stop| async {
+                    Ok(imap::run_idle(&intake, idle_refresh, stop).await?)
+                })
+                .await
+            });
+        }
         let rx = stop_rx.clone();
         let store = pipeline.store.clone();
         tasks.spawn(async move { outbox_worker(&store, &transport, rx).await });
@@ -245,17 +275,20 @@ pub struct OnceReport {
 /// Connect, backfill or catch up, process, send what is due, return: the units `serve` runs.
 pub async fn sync_once(mail: &MailChannel) -> Result<OnceReport, ServiceError> {
     let pipeline = &mail.intake.pipeline;
-    // The same lock as `serve`'s intake: never two readers of one mailbox at once.
-    let name = intake_lock(&mail.intake.imap);
-    let Some(lock) = pipeline.store.try_lock(&name).await? else {
-        return Err(ServiceError::IntakeHeld(name));
-    };
     let resumed = pipeline.resume(Utc::now()).await?;
-    let mut session = imap::connect(&mail.intake.imap).await?;
-    let intake = mail.intake.sync(&mut session).await;
-    let _ = session.logout().await;
-    lock.release().await;
-    let intake = intake?;
+    let mut intake = SyncReport::default();
+    for one in mail.intakes() {
+        // The same lock as `serve`'s intake: never two readers of one mailbox at once.
+        let name = intake_lock(&one.imap);
+        let Some(lock) = pipeline.store.try_lock(&name).await? else {
+            return Err(ServiceError::IntakeHeld(name));
+        };
+        let mut session = imap::connect(&one.imap).await?;
+        let r = one.sync(&mut session).await;
+        let _ = session.logout().await;
+        lock.release().await;
+        intake.add(&r?);
+    }
     let mut delivered = Delivered::default();
     loop {
         let pass = deliver_due(&pipeline.store, &mail.transport, Utc::now()).await?;

@@ -299,6 +299,16 @@ pub fn check(config: &Config) -> anyhow::Result<ExitCode> {
             problems.extend(drafter.check(faq));
         }
     }
+    if config.mail.has_mailbox() {
+        let found = crate::mail::imap::mailbox_problems(&config.mail, faq.as_ref());
+        if found.is_empty() {
+            let names: Vec<String> = config.mail.mailboxes().into_iter().map(|m| m.name).collect();
+            println!("mail: {} mailbox(es): {}", names.len(), names.join(", "));
+        }
+        problems.extend(found);
+    } else {
+        println!("mail: no mailbox configured");
+    }
     if config.discord.is_set() {
         match crate::discord::Settings::from_config(&config.discord) {
             Ok(_) => println!("discord: configuration valid"),

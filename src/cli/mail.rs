@@ -16,14 +16,14 @@ pub fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     block_on(async {
         let guichet = Guichet::from_config(config).await?;
         let pipeline = guichet.pipeline.clone();
-        let mail = match config.mail.imap_url {
-            Some(_) => Some(
+        let mail = match config.mail.has_mailbox() {
+            true => Some(
                 guichet
                     .mail(config)
                     .await
                     .context("mail channel configuration")?,
             ),
-            None => None,
+            false => None,
         };
         let mut extra: Vec<TaskFactory> = Vec::new();
         if !config.discord.token.is_empty() {

@@ -50,6 +50,8 @@ pub struct MailConfig {
     pub sort_folders: std::collections::BTreeMap<String, String>,
     /// Seconds before IDLE is re-issued (servers drop it after 30 min).
     pub idle_refresh_secs: u64,
+    /// Several mailboxes (`[[mail.mailbox]]`), instead of the single `imap_url`.
+    pub mailbox: Vec<super::MailboxConfig>,
 }
 
 impl Default for MailConfig {
@@ -73,6 +75,7 @@ impl Default for MailConfig {
             sort_keywords: false,
             sort_folders: Default::default(),
             idle_refresh_secs: 25 * 60,
+            mailbox: Vec::new(),
         }
     }
 }
@@ -85,6 +88,7 @@ impl MailConfig {
             || self
                 .own_addresses
                 .iter()
+                .chain(self.mailbox.iter().flat_map(|m| m.own_addresses.iter()))
                 .any(|a| a.trim().eq_ignore_ascii_case(email))
     }
 

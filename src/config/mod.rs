@@ -7,10 +7,12 @@ use serde::{Deserialize, Serialize};
 
 mod discord;
 mod mail;
+mod mailbox;
 mod web;
 
 pub use discord::{AgentChannels, DiscordConfig, Secret};
 pub use mail::MailConfig;
+pub use mailbox::MailboxConfig;
 pub use web::{WebConfig, WebUser};
 
 /// The configuration could not be loaded.
@@ -173,6 +175,7 @@ impl Config {
                 *slot = Some(Secret::new(v));
             }
         }
+        mail.mailbox_secrets_from_env(&get);
         if let Some(v) = get("GUICHET_IMAP_CA_FILE") {
             mail.imap_ca_file = Some(PathBuf::from(v));
         }

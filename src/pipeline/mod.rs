@@ -5,6 +5,7 @@
 //! the rest — acknowledgement into the outbox, draft — idempotently, so an inquiry left half-done
 //! by a crash is simply advanced again on start (`resume`).
 
+mod batch;
 mod bounds;
 mod chat_ack;
 mod closing;
@@ -13,6 +14,7 @@ mod deliver;
 mod followup;
 mod knowledge;
 mod learn;
+pub mod parallel;
 mod restore;
 
 use chrono::{DateTime, Utc};
@@ -30,6 +32,7 @@ pub use decide::{ApproveError, Decision};
 pub use deliver::{
     deliver_due, Delivered, DeliveryError, FileTransport, Receipt, Transport, CLAIM_BATCH, LEASE,
 };
+pub use batch::{MailBatchIn, MailItem, MailOutcome};
 pub use followup::MailIntake;
 pub use knowledge::{Knowledge, KnowledgeError};
 
@@ -68,6 +71,8 @@ pub enum PipelineError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Draft(#[from] crate::draft::DraftError),
+    #[error(transparent)]
+    Worker(#[from] parallel::WorkerLost),
     #[error("inquiry {0} has no stored message (purged?)")]
     NoMessage(InquiryId),
 }
@@ -77,6 +82,8 @@ pub enum PipelineError {
 pub struct Pipeline {
     pub store: Store,
     pub knowledge: std::sync::Arc<Knowledge>,
+    /// Where each mailbox's intake stands (for `/readyz` and `/metrics`), shared by the channels.
+    pub mailboxes: crate::mail::imap::MailboxHealth,
 }
 
 impl Pipeline {
@@ -84,6 +91,7 @@ impl Pipeline {
         Pipeline {
             store,
             knowledge: std::sync::Arc::new(knowledge),
+            mailboxes: Default::default(),
         }
     }
 
@@ -176,29 +184,9 @@ impl Pipeline {
         reference: &str,
         now: DateTime<Utc>,
     ) -> Result<DraftText, PipelineError> {
-        let k = &self.knowledge;
-        let survey_url = k.survey.as_ref().map(|s| s.link(id));
         // Facts an admin confirmed from agents' fills, in place of the catalogue's.
         let learned = self.learned_faq().await?;
-        let draft = k.drafter.reply_with_survey(
-            learned.as_ref().unwrap_or(&k.faq),
-            &ReplyInput {
-                message,
-                classification: c,
-                channel,
-                reference: Some(reference),
-                engagement_days: k.engagements.answer_days(channel, c.kind, c.topic),
-                today: crate::calendar::paris_date(now),
-            },
-            survey_url.as_deref(),
-        )?;
-        Ok(DraftText {
-            subject: draft.subject,
-            text: draft.text,
-            html: Some(draft.html),
-            holding: draft.holding,
-            note: draft.note,
-        })
+        render_draft(&self.knowledge, learned.as_ref(), id, message, c, channel, reference, now)
     }
 
     /// The acknowledgement of receipt, when one is due: a channel that promises one, a human
@@ -213,25 +201,9 @@ impl Pipeline {
         now: DateTime<Utc>,
     ) -> Result<Option<NewJob>, PipelineError> {
         let k = &self.knowledge;
-        if c.automatic
-            || k.engagements
-                .acknowledgement_days(incoming.channel)
-                .is_none()
-        {
-            return Ok(None);
-        }
-        let Route::Mail {
-            to,
-            name,
-            message_id,
-            references,
-        } = &incoming.route
-        else {
+        let Some(to) = ack_recipient(k, c, incoming) else {
             return Ok(None);
         };
-        if k.mail.is_own_address(to) {
-            return Ok(None);
-        }
         let since = now - chrono::Duration::hours(24);
         if self.store.acks_to_since(to, since).await? >= i64::from(k.mail.ack_per_sender_per_day) {
             tracing::info!(
@@ -240,43 +212,7 @@ impl Pipeline {
             );
             return Ok(None);
         }
-        let days = k.engagements.answer_days(incoming.channel, c.kind, c.topic);
-        // The subject is quoted back to the sender: hostile text is bounded first.
-        let quoted = Message {
-            subject: quotable_subject(&message.subject),
-            ..message.clone()
-        };
-        let draft = k.drafter.acknowledgement(
-            &k.faq,
-            &AckInput {
-                message: &quoted,
-                classification: c,
-                channel: incoming.channel,
-                reference,
-                received: crate::calendar::paris_date(incoming.received_at),
-                engagement_days: days,
-                deadline: k.calendar.deadline(incoming.received_at, days),
-            },
-        )?;
-        Ok(Some(NewJob {
-            inquiry: id,
-            kind: JobKind::Ack,
-            message_id: format!("<{reference}.ack@{}>", k.mail.message_id_domain()),
-            recipient: Some(to.clone()),
-            payload: Payload::Mail(MailMessage {
-                holding: false,
-                to: to.clone(),
-                to_name: name.clone(),
-                from: k.mail.from.clone(),
-                subject: draft.subject,
-                text: draft.text,
-                html: Some(draft.html),
-                in_reply_to: message_id.clone(),
-                references: MailMessage::thread(references, message_id.as_deref()),
-                auto_submitted: Some("auto-replied".to_string()),
-                lang: Some(draft.lang),
-            }),
-        }))
+        render_ack(k, id, reference, message, c, incoming)
     }
 
     /// Advances inquiries left in `received` by a crash (recorded, not yet acknowledged/drafted);
@@ -318,4 +254,108 @@ impl Pipeline {
         }
         Ok(pending.len() - skipped)
     }
+}
+
+/// Who an acknowledgement would go to, before the daily cap: a channel that promises one, a
+/// human sender who is not one of our own addresses.
+fn ack_recipient<'a>(k: &Knowledge, c: &Classification, incoming: &'a Incoming) -> Option<&'a str> {
+    if c.automatic || k.engagements.acknowledgement_days(incoming.channel).is_none() {
+        return None;
+    }
+    let Route::Mail { to, .. } = &incoming.route else {
+        return None;
+    };
+    (!k.mail.is_own_address(to)).then_some(to.as_str())
+}
+
+/// The reply proposed for a classification (pure: `learned` is the FAQ with confirmed facts).
+#[allow(clippy::too_many_arguments)]
+fn render_draft(
+    k: &Knowledge,
+    learned: Option<&crate::faq::Faq>,
+    id: InquiryId,
+    message: &Message,
+    c: &Classification,
+    channel: Channel,
+    reference: &str,
+    now: DateTime<Utc>,
+) -> Result<DraftText, PipelineError> {
+    let survey_url = k.survey.as_ref().map(|s| s.link(id));
+    let draft = k.drafter.reply_with_survey(
+        learned.unwrap_or(&k.faq),
+        &ReplyInput {
+            message,
+            classification: c,
+            channel,
+            reference: Some(reference),
+            engagement_days: k.engagements.answer_days(channel, c.kind, c.topic),
+            today: crate::calendar::paris_date(now),
+        },
+        survey_url.as_deref(),
+    )?;
+    Ok(DraftText {
+        subject: draft.subject,
+        text: draft.text,
+        html: Some(draft.html),
+        holding: draft.holding,
+        note: draft.note,
+    })
+}
+
+/// The acknowledgement job of a mail whose sender [`ack_recipient`] accepted (pure); `None`
+/// for a route that is not a mail.
+fn render_ack(
+    k: &Knowledge,
+    id: InquiryId,
+    reference: &str,
+    message: &Message,
+    c: &Classification,
+    incoming: &Incoming,
+) -> Result<Option<NewJob>, PipelineError> {
+    let Route::Mail {
+        to,
+        name,
+        message_id,
+        references,
+    } = &incoming.route
+    else {
+        return Ok(None);
+    };
+    let days = k.engagements.answer_days(incoming.channel, c.kind, c.topic);
+    // The subject is quoted back to the sender: hostile text is bounded first.
+    let quoted = Message {
+        subject: quotable_subject(&message.subject),
+        ..message.clone()
+    };
+    let draft = k.drafter.acknowledgement(
+        &k.faq,
+        &AckInput {
+            message: &quoted,
+            classification: c,
+            channel: incoming.channel,
+            reference,
+            received: crate::calendar::paris_date(incoming.received_at),
+            engagement_days: days,
+            deadline: k.calendar.deadline(incoming.received_at, days),
+        },
+    )?;
+    Ok(Some(NewJob {
+        inquiry: id,
+        kind: JobKind::Ack,
+        message_id: format!("<{reference}.ack@{}>", k.mail.message_id_domain()),
+        recipient: Some(to.clone()),
+        payload: Payload::Mail(MailMessage {
+            holding: false,
+            to: to.clone(),
+            to_name: name.clone(),
+            from: k.mail.from.clone(),
+            subject: draft.subject,
+            text: draft.text,
+            html: Some(draft.html),
+            in_reply_to: message_id.clone(),
+            references: MailMessage::thread(references, message_id.as_deref()),
+            auto_submitted: Some("auto-replied".to_string()),
+            lang: Some(draft.lang),
+        }),
+    }))
 }

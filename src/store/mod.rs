@@ -7,6 +7,7 @@
 
 mod accuracy;
 mod backup;
+mod batch;
 mod dialect;
 mod discord;
 mod facts;
@@ -39,6 +40,7 @@ use crate::engagement::Engagements;
 // The domain types the store persists, named here once for its submodules (`super::InquiryId`).
 use crate::inquiry::{DraftText, DraftVersion, Event, EventType, InquiryId, Status};
 
+pub use batch::{MailBatch, ThreadIds, Unreadable};
 pub use dialect::Backend;
 pub use discord::ChatCursor;
 pub use facts::{FactChange, NewProposal, Proposal};

@@ -11,7 +11,7 @@ use super::{DraftText, DraftVersion, Event, EventType, InquiryId, NewInquiry, Re
 use crate::inquiry::{Address, Classification, Message};
 
 /// Detail of `received`/`classified`/`reassigned` events: classification values, never text.
-fn classification_detail(c: &Classification) -> serde_json::Value {
+pub(super) fn classification_detail(c: &Classification) -> serde_json::Value {
     json!({
         "kind": c.kind.as_str(),
         "facility": c.facility.as_ref().map(|f| f.as_str()),

@@ -19,6 +19,7 @@ mod fulltext;
 mod history;
 mod inquiry;
 mod login;
+mod mailboxes;
 mod manual;
 mod ops;
 mod public;

@@ -1,5 +1,5 @@
-//! Operations: liveness (`/healthz`), readiness (`/readyz` or `/healthz?ready`: the store answers
-//! and the outbox is not stuck) and Prometheus metrics (`/metrics`), with the small middleware
+//! Operations: liveness (`/healthz`), readiness (`/readyz` or `/healthz?ready`: the store answers,
+//! the outbox is not stuck, no mailbox lost its connection) and Prometheus metrics (`/metrics`), with the small middleware
 //! that counts HTTP requests and their latency.
 
 use std::fmt::Write as _;
@@ -122,7 +122,8 @@ pub async fn readyz(State(st): State<WebState>) -> Response {
         }
         Err(e) => json!({ "ok": false, "error": e.to_string() }),
     };
-    let ok = store["ok"] == true && outbox["ok"] == true;
+    let mailboxes = super::mailboxes::readiness(&st.inner.pipeline.mailboxes);
+    let ok = store["ok"] == true && outbox["ok"] == true && mailboxes["ok"] == true;
     let status = if ok {
         StatusCode::OK
     } else {
@@ -131,7 +132,8 @@ pub async fn readyz(State(st): State<WebState>) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "application/json")],
-        json!({ "ok": ok, "checks": { "store": store, "outbox": outbox } }).to_string(),
+        json!({ "ok": ok, "checks": { "store": store, "outbox": outbox, "mailboxes": mailboxes } })
+            .to_string(),
     )
         .into_response()
 }
@@ -162,6 +164,7 @@ pub async fn metrics(State(st): State<WebState>) -> Result<Response, AppError> {
          # HELP guichet_outbox_oldest_age_seconds Age of the oldest pending outbox job.\n\
          # TYPE guichet_outbox_oldest_age_seconds gauge\nguichet_outbox_oldest_age_seconds {age}\n"
     );
+    super::mailboxes::render(&st.inner.pipeline.mailboxes, &mut out);
     st.inner.metrics.render(&mut out);
     Ok((
         [(

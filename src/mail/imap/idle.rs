@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_imap::extensions::idle::IdleResponse;
 use tokio::sync::watch;
 
-use super::{connect, ImapError, Intake, Session};
+use super::{connect, ImapError, Intake, MailboxState, Session};
 
 /// Longest wait in IDLE before DONE + sync + IDLE again: also bounds how long a silently dead
 /// connection can go unnoticed.
@@ -23,10 +23,14 @@ pub async fn run_idle(
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<(), ImapError> {
     let mut failures: u32 = 0;
+    let health = &intake.pipeline.mailboxes;
+    let name = intake.imap.key.as_str();
     loop {
         if *shutdown.borrow() {
+            health.set(name, MailboxState::Stopped, None);
             return Ok(());
         }
+        health.set(name, MailboxState::Connecting, None);
         let outcome = match connect(&intake.imap).await {
             Ok(session) => {
                 failures = 0;
@@ -35,11 +39,15 @@ pub async fn run_idle(
             Err(e) => Err(e),
         };
         match outcome {
-            Ok(()) => return Ok(()),
+            Ok(()) => {
+                health.set(name, MailboxState::Stopped, None);
+                return Ok(());
+            }
             Err(e) => {
                 failures = failures.saturating_add(1);
                 let wait = backoff(failures);
-                tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "IMAP connection lost");
+                health.set(name, MailboxState::Lost, Some(e.to_string()));
+                tracing::warn!(mailbox = name, error = %e, retry_in_ms = wait.as_millis() as u64, "IMAP connection lost");
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => {}
                     _ = shutdown.changed() => return Ok(()),
@@ -56,12 +64,17 @@ async fn idle_session(
     refresh: Duration,
     shutdown: &mut watch::Receiver<bool>,
 ) -> Result<(), ImapError> {
+    let health = &intake.pipeline.mailboxes;
+    let name = intake.imap.key.as_str();
+    health.set(name, MailboxState::Syncing, None);
     let report = intake.sync_until(&mut session, Some(shutdown)).await?;
+    health.took_in(name, report.fetched, report.created);
     if *shutdown.borrow() {
         return Ok(());
     }
-    tracing::info!(?report, "IMAP caught up, waiting with IDLE");
+    tracing::info!(mailbox = name, ?report, "IMAP caught up, waiting with IDLE");
     loop {
+        health.set(name, MailboxState::Idle, None);
         let mut handle = session.idle();
         handle.init().await?;
         let stopped = {
@@ -84,9 +97,11 @@ async fn idle_session(
             let _ = tokio::time::timeout(Duration::from_secs(5), session.logout()).await;
             return Ok(());
         }
+        health.set(name, MailboxState::Syncing, None);
         let report = intake.sync_until(&mut session, Some(shutdown)).await?;
+        health.took_in(name, report.fetched, report.created);
         if report.fetched > 0 {
-            tracing::info!(?report, "new mail taken in");
+            tracing::info!(mailbox = name, ?report, "new mail taken in");
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Taking mail in exactly once: each message's identity is `imap:{mailbox}:{UIDVALIDITY}:{UID}`,
 //! the highest UID taken in is remembered per mailbox, and a UIDVALIDITY change starts a resync
 //! that skips what is already known by Message-ID + content hash. One `sync` serves the first
-//! backfill, the catch-up after a reconnection, and each IDLE wake-up.
+//! backfill, the catch-up after a reconnection, and each IDLE wake-up: each batch is parsed on
+//! every core and recorded by the pipeline with the cursor in one transaction.
 
 use std::collections::BTreeMap;
 
@@ -10,10 +11,12 @@ use futures::TryStreamExt;
 use sha2::{Digest, Sha256};
 
 use super::{ImapError, ImapSettings, Session};
-use crate::inquiry::{Channel, Kind, Message};
+use crate::inquiry::{Channel, FacilityId, Kind, Message};
 use crate::mail::{parse, Limits};
-use crate::pipeline::{Incoming, Intake as Taken, MailIntake, Pipeline, Route};
-use crate::store::MailCursor;
+use crate::pipeline::{
+    parallel, Incoming, MailBatchIn, MailItem, MailOutcome, Pipeline, PipelineError, Route,
+};
+use crate::store::{MailCursor, Unreadable};
 
 /// How intake behaves (from `[mail]` in the config).
 #[derive(Debug, Clone)]
@@ -43,6 +46,8 @@ pub struct Intake {
     pub pipeline: Pipeline,
     pub imap: ImapSettings,
     pub options: IntakeOptions,
+    /// The mailbox's facility or service: a sorting hint, never a verdict.
+    pub facility: Option<FacilityId>,
 }
 
 /// What one sync did.
@@ -59,6 +64,20 @@ pub struct SyncReport {
     pub bytes: usize,
 }
 
+impl SyncReport {
+    /// Adds another sync's figures (several mailboxes).
+    pub fn add(&mut self, o: &SyncReport) {
+        self.fetched += o.fetched;
+        self.created += o.created;
+        self.duplicates += o.duplicates;
+        self.followups += o.followups;
+        self.quarantined += o.quarantined;
+        self.too_large += o.too_large;
+        self.history += o.history;
+        self.bytes += o.bytes;
+    }
+}
+
 /// One fetched message.
 struct Fetched {
     uid: u32,
@@ -69,8 +88,8 @@ struct Fetched {
 }
 
 impl Intake {
-    /// Takes in everything above the cursor, in batches; the cursor advances after each batch, so
-    /// a restart resumes where it stopped (a replayed message is a no-op by its source key).
+    /// Takes in everything above the cursor, in batches; the cursor advances in each batch's own
+    /// transaction, so a restart resumes exactly after the last recorded batch.
     pub async fn sync(&self, session: &mut Session) -> Result<SyncReport, ImapError> {
         self.sync_until(session, None).await
     }
@@ -83,8 +102,8 @@ impl Intake {
         stop: Option<&tokio::sync::watch::Receiver<bool>>,
     ) -> Result<SyncReport, ImapError> {
         let store = &self.pipeline.store;
-        let name = self.imap.mailbox.as_str();
-        let mailbox = session.select(name).await?;
+        let name = self.imap.key.as_str();
+        let mailbox = session.select(&self.imap.mailbox).await?;
         let uidvalidity = mailbox
             .uid_validity
             .ok_or_else(|| ImapError::NoUidValidity(name.to_string()))?;
@@ -129,20 +148,74 @@ impl Intake {
                 tracing::info!(mailbox = name, "stopping between batches");
                 break;
             }
+            let Some(last) = chunk.last() else { continue };
             let fetched = self.fetch_batch(session, chunk).await?;
-            for m in fetched {
-                self.take_in(session, m, uidvalidity, cutoff, &mut report)
-                    .await?;
-            }
-            if let Some(last) = chunk.last() {
-                cursor.last_uid = *last;
-                store.set_mail_cursor(name, &cursor, Utc::now()).await?;
-            }
+            cursor.last_uid = *last;
+            self.take_in(session, fetched, uidvalidity, cursor, cutoff, &mut report)
+                .await?;
             if let Some(p) = progress.as_mut() {
                 p.advance(name, chunk.len());
             }
         }
         Ok(report)
+    }
+
+    /// One batch: parsed on every core, then handed to the pipeline with the cursor that stands
+    /// once it is recorded (one transaction); sorted on the server afterwards.
+    async fn take_in(
+        &self,
+        session: &mut Session,
+        fetched: Vec<Fetched>,
+        uidvalidity: u32,
+        cursor: MailCursor,
+        cutoff: DateTime<Utc>,
+        report: &mut SyncReport,
+    ) -> Result<(), ImapError> {
+        let now = Utc::now();
+        let prefix = format!("imap:{}:{}:", self.imap.key, uidvalidity);
+        report.fetched += fetched.len();
+        report.bytes += fetched.iter().map(|m| m.raw.len()).sum::<usize>();
+        let read = parallel::map(fetched, move |m| read(m, &prefix, cutoff, now))
+            .await
+            .map_err(PipelineError::from)?;
+        let mut uids = Vec::with_capacity(read.len());
+        let mut items = Vec::with_capacity(read.len());
+        for (uid, item) in read {
+            let history = match &item {
+                MailItem::Readable { incoming, .. } => {
+                    report.too_large += usize::from(incoming.message.too_large);
+                    incoming.history
+                }
+                MailItem::Unreadable(_) => false,
+            };
+            uids.push((uid, history));
+            items.push(item);
+        }
+        let batch = MailBatchIn {
+            mailbox: self.imap.key.clone(),
+            cursor,
+            facility: self.facility.clone(),
+            items,
+        };
+        let outcomes = self.pipeline.ingest_mail_batch(batch, now).await?;
+        for ((uid, history), outcome) in uids.into_iter().zip(outcomes) {
+            match outcome {
+                MailOutcome::Quarantined => report.quarantined += 1,
+                MailOutcome::Duplicate
+                | MailOutcome::FollowUp {
+                    attached: false, ..
+                } => report.duplicates += 1,
+                MailOutcome::FollowUp { attached: true, .. } => report.followups += 1,
+                MailOutcome::Created {
+                    automatic, kind, ..
+                } => {
+                    report.created += 1;
+                    report.history += usize::from(history);
+                    self.sort(session, uid, automatic, kind).await;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Fetches one batch: sizes first, then whole bodies for normal mail and headers + the
@@ -201,69 +274,6 @@ impl Intake {
         Ok(out)
     }
 
-    /// One message: quarantine, duplicate, follow-up, or a new inquiry.
-    async fn take_in(
-        &self,
-        session: &mut Session,
-        m: Fetched,
-        uidvalidity: u32,
-        cutoff: DateTime<Utc>,
-        report: &mut SyncReport,
-    ) -> Result<(), ImapError> {
-        let store = &self.pipeline.store;
-        let now = Utc::now();
-        let key = format!("imap:{}:{}:{}", self.imap.mailbox, uidvalidity, m.uid);
-        let received_at = m.internal.unwrap_or(now);
-        report.fetched += 1;
-        report.bytes += m.raw.len();
-        let mut message = match parse(&m.raw, &Limits::default()) {
-            Ok(message) => message,
-            Err(e) => {
-                tracing::warn!(source = key, error = %e, "mail quarantined");
-                store
-                    .quarantine_mail(&key, received_at, u64::from(m.size), &e.to_string())
-                    .await?;
-                report.quarantined += 1;
-                return Ok(());
-            }
-        };
-        if m.too_large {
-            message.too_large = true;
-            report.too_large += 1;
-        }
-        if !store
-            .mark_mail_seen(&fingerprint(&message, &m.raw), &key)
-            .await?
-        {
-            report.duplicates += 1;
-            return Ok(());
-        }
-        let history = received_at < cutoff;
-        let incoming = Incoming {
-            channel: Channel::Mail,
-            source_key: key,
-            received_at,
-            route: Route::mail(&message),
-            message,
-            history,
-        };
-        match self.pipeline.ingest_mail(&incoming, now).await? {
-            MailIntake::Inquiry(Taken::Created {
-                automatic, kind, ..
-            }) => {
-                report.created += 1;
-                report.history += usize::from(history);
-                self.sort(session, m.uid, automatic, kind).await;
-            }
-            MailIntake::Inquiry(Taken::Duplicate { .. })
-            | MailIntake::FollowUp {
-                attached: false, ..
-            } => report.duplicates += 1,
-            MailIntake::FollowUp { attached: true, .. } => report.followups += 1,
-        }
-        Ok(())
-    }
-
     /// Optional server-side sorting: a keyword per kind, and/or a MOVE to the kind's folder.
     /// Failures are logged, never fatal (the inquiry is recorded already).
     async fn sort(&self, session: &mut Session, uid: u32, automatic: bool, kind: Kind) {
@@ -288,6 +298,44 @@ impl Intake {
             }
         }
     }
+}
+
+/// One fetched mail read into a batch item (runs off the async runtime).
+fn read(m: Fetched, prefix: &str, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> (u32, MailItem) {
+    let source_key = format!("{prefix}{}", m.uid);
+    let received_at = m.internal.unwrap_or(now);
+    let mut message = match parse(&m.raw, &Limits::default()) {
+        Ok(message) => message,
+        Err(e) => {
+            tracing::warn!(source = source_key, error = %e, "mail quarantined");
+            return (
+                m.uid,
+                MailItem::Unreadable(Unreadable {
+                    source_key,
+                    received_at,
+                    size: u64::from(m.size),
+                    reason: e.to_string(),
+                }),
+            );
+        }
+    };
+    message.too_large = m.too_large;
+    let fingerprint = fingerprint(&message, &m.raw);
+    let incoming = Incoming {
+        channel: Channel::Mail,
+        source_key,
+        received_at,
+        route: Route::mail(&message),
+        message,
+        history: received_at < cutoff,
+    };
+    (
+        m.uid,
+        MailItem::Readable {
+            incoming,
+            fingerprint,
+        },
+    )
 }
 
 /// Bytes of the first part read from a mail above the size limit.

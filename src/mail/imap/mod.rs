@@ -2,16 +2,20 @@
 //! only), LOGIN or XOAUTH2, then intake (backfill, catch-up, IDLE) and the Sent-folder helpers the
 //! SMTP side needs.
 
+mod check;
 pub mod connect;
+pub mod health;
 pub mod idle;
 pub mod intake;
 mod progress;
 
 use std::net::IpAddr;
 
-use crate::config::{MailConfig, Secret};
+use crate::config::{MailConfig, MailboxConfig, Secret};
 
+pub use check::mailbox_problems;
 pub use connect::{connect, Session};
+pub use health::{MailboxHealth, MailboxState, MailboxStatus};
 pub use idle::run_idle;
 pub use intake::{Intake, SyncReport};
 
@@ -83,6 +87,9 @@ impl std::fmt::Debug for Auth {
 /// Everything needed to reach one mailbox.
 #[derive(Debug, Clone)]
 pub struct ImapSettings {
+    /// The mailbox's name in the ledger: its cursor and its mail's source keys
+    /// (`imap:{key}:{UIDVALIDITY}:{UID}`); the folder for a single `imap_url`.
+    pub key: String,
     pub host: String,
     pub port: u16,
     pub security: Security,
@@ -94,12 +101,20 @@ pub struct ImapSettings {
 }
 
 impl ImapSettings {
-    /// From `imap[s]://USER@HOST[:PORT]/MAILBOX` and the credentials in the mail config.
+    /// The first mailbox of the mail config (the single `imap_url`, or the first entry).
     pub fn from_config(mail: &MailConfig) -> Result<ImapSettings, ImapError> {
-        let raw = mail
-            .imap_url
-            .as_deref()
-            .ok_or_else(|| ImapError::Url("no imap_url (GUICHET_IMAP_URL)".to_string()))?;
+        let first = mail.mailboxes().into_iter().next().ok_or_else(|| {
+            ImapError::Url("no imap_url (GUICHET_IMAP_URL) and no [[mail.mailbox]]".to_string())
+        })?;
+        ImapSettings::from_mailbox(&first)
+    }
+
+    /// From `imap[s]://USER@HOST[:PORT]/MAILBOX` and the mailbox's credentials.
+    pub fn from_mailbox(m: &MailboxConfig) -> Result<ImapSettings, ImapError> {
+        if m.name.trim().is_empty() {
+            return Err(ImapError::Url(format!("mailbox {} has no name", m.url)));
+        }
+        let raw = m.url.as_str();
         let url = url::Url::parse(raw).map_err(|e| ImapError::Url(e.to_string()))?;
         let host = url
             .host_str()
@@ -139,16 +154,17 @@ impl ImapSettings {
             .decode_utf8()
             .map_err(|e| ImapError::Url(e.to_string()))?
             .to_string();
-        let auth = if let Some(t) = &mail.imap_token {
+        let auth = if let Some(t) = &m.token {
             Auth::XOAuth2Token(t.clone())
-        } else if let Some(c) = &mail.imap_token_command {
+        } else if let Some(c) = &m.token_command {
             Auth::XOAuth2Command(c.clone())
-        } else if let Some(p) = &mail.imap_password {
+        } else if let Some(p) = &m.password {
             Auth::Login(p.clone())
         } else {
             return Err(ImapError::NoCredentials);
         };
         Ok(ImapSettings {
+            key: m.name.clone(),
             host,
             port: url.port().unwrap_or(default_port),
             security,
@@ -159,7 +175,7 @@ impl ImapSettings {
             } else {
                 mailbox
             },
-            ca_file: mail.imap_ca_file.clone(),
+            ca_file: m.ca_file.clone(),
         })
     }
 }

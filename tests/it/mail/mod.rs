@@ -6,6 +6,7 @@ mod crash;
 mod instances;
 mod intake;
 mod limits;
+mod mailboxes;
 mod note;
 mod outbound;
 mod resilience;

@@ -18,6 +18,8 @@ use guichet::store::Store;
 
 pub const SHARED: &str = "accueil@example.test";
 pub const CITIZEN: &str = "citoyen@example.test";
+/// A second account of the territory (the pool's), for several mailboxes on two accounts.
+pub const POOL: &str = "piscine@example.test";
 pub const PASSWORD: &str = "secret-de-test";
 
 pub fn free_port() -> u16 {
@@ -117,7 +119,10 @@ impl MailServers {
         }
         std::fs::write(
             root.join("users"),
-            format!("{SHARED}:{{PLAIN}}{PASSWORD}::::::\n{CITIZEN}:{{PLAIN}}{PASSWORD}::::::\n"),
+            format!(
+                "{SHARED}:{{PLAIN}}{PASSWORD}::::::\n{CITIZEN}:{{PLAIN}}{PASSWORD}::::::\n\
+                 {POOL}:{{PLAIN}}{PASSWORD}::::::\n"
+            ),
         )
         .expect("users");
         chown(&root.join("mail"), uid, gid);
