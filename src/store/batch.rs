@@ -247,7 +247,7 @@ impl MailBatch<'_> {
             }
             recorded.push(Recorded {
                 id,
-                reference: self.store.reference(id, from_secs(received)),
+                reference: self.store.reference(id, from_secs("inquiries", id.0, received)?),
                 created: fresh,
             });
         }
@@ -448,7 +448,7 @@ impl MailBatch<'_> {
         let facts: Vec<_> = std::mem::take(&mut self.facts)
             .into_values()
             .map(|f| f.derive(settings))
-            .collect();
+            .collect::<Result<_, _>>()?;
         projection::upsert(&mut self.tx, self.store.backend, &facts).await?;
         self.tx.commit().await?;
         Ok(())
