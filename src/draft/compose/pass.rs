@@ -223,6 +223,13 @@ impl<'a> Found<'a> {
                     continue;
                 }
             }
+            if entry.scope == Scope::Any
+                && entry.topic != Topic::Autre
+                && self.specific_topics.contains(&entry.topic)
+            {
+                // Already answered more precisely: it must not hide the sentence's other entries.
+                continue;
+            }
             let mut m = m.clone();
             if s.topic != Topic::Autre && entry.topic == s.topic {
                 m.score += SAME_TOPIC;

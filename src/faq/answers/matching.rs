@@ -441,6 +441,11 @@ const STOPWORDS: &[&str] = &[
     "fois",
     "oui",
     "non",
+    "ailleurs",
+    "enfin",
+    "egalement",
+    "ensuite",
+    "also",
 ];
 
 /// The stems of a normalised sentence: no stopwords, plural mark removed, cut to six letters.
