@@ -17,6 +17,9 @@ use crate::inquiry::{
 use crate::store::{MailCursor, NewInquiry, NewJob, Unreadable};
 
 /// One mail of a batch as the adapter read it.
+// Nearly every item is readable: boxing the common variant would cost an allocation per mail
+// to save space on the rare quarantined one.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum MailItem {
     /// Parsed; `fingerprint` (Message-ID + content hash) recognises it under a new UIDVALIDITY.
