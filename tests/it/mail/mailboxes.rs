@@ -14,7 +14,7 @@ use guichet::service::{sync_once, MailChannel};
 use guichet::store::Store;
 
 use super::support::{append, eventually, mail, MailServers, PASSWORD, POOL, SHARED};
-use crate::ledger::support::TestDb;
+use crate::ledger::support::{on_both_backends, TestDb};
 
 const MEDIA_FOLDER: &str = "Mediatheques";
 
@@ -210,7 +210,7 @@ async fn a_killed_connection_of_one_mailbox_leaves_the_others_taking_mail_in(db:
     }
 }
 
-crate::on_both_backends!(
+on_both_backends!(
     three_mailboxes_on_two_accounts_take_each_mail_once_with_their_own_cursor_and_default_facility,
     a_killed_connection_of_one_mailbox_leaves_the_others_taking_mail_in,
 );
