@@ -226,7 +226,8 @@ async fn main() {
         ))
         .await
         .expect("store");
-        let pipeline = guichet::pipeline::Pipeline::new(store, Knowledge::load(&g.config).expect("knowledge"));
+        let pipeline =
+            guichet::pipeline::Pipeline::new(store, Knowledge::load(&g.config).expect("knowledge"));
         let start = Instant::now();
         for (i, m) in messages.iter().take(base_n).enumerate() {
             let incoming = Incoming {
@@ -237,7 +238,10 @@ async fn main() {
                 message: m.clone(),
                 history: false,
             };
-            pipeline.ingest_mail(&incoming, Utc::now()).await.expect("ingest");
+            pipeline
+                .ingest_mail(&incoming, Utc::now())
+                .await
+                .expect("ingest");
         }
         let r = rate(base_n, start.elapsed());
         pipeline.store.close().await;
