@@ -1,8 +1,8 @@
 //! Mail intake throughput and latency against a real Dovecot on loopback (sdbox storage, so that
 //! filling 10,000 mails takes seconds), every figure measured in the same run: the raw IMAP
 //! fetch ceiling, parsing only, parsing + classifying + drafting (one core), the per-mail path
-//! of earlier versions as a baseline, then guichet's batched backfill (fetch + parse + classify
-//! + draft + store) on SQLite and on PostgreSQL, in messages per second, as ratios, and with the
+//! of earlier versions as a baseline, then guichet's batched backfill (fetch, parse, classify,
+//! draft + store) on SQLite and on PostgreSQL, in messages per second, as ratios, and with the
 //! process's peak RSS during each backfill; then IDLE latency (APPEND → inquiry stored) p50/p99.
 //!
 //! Run: `cargo bench --bench mail` (`GUICHET_BENCH_MAILS=N` to scale down;
@@ -226,7 +226,8 @@ async fn main() {
         ))
         .await
         .expect("store");
-        let pipeline = guichet::pipeline::Pipeline::new(store, Knowledge::load(&g.config).expect("knowledge"));
+        let pipeline =
+            guichet::pipeline::Pipeline::new(store, Knowledge::load(&g.config).expect("knowledge"));
         let start = Instant::now();
         for (i, m) in messages.iter().take(base_n).enumerate() {
             let incoming = Incoming {
@@ -237,7 +238,10 @@ async fn main() {
                 message: m.clone(),
                 history: false,
             };
-            pipeline.ingest_mail(&incoming, Utc::now()).await.expect("ingest");
+            pipeline
+                .ingest_mail(&incoming, Utc::now())
+                .await
+                .expect("ingest");
         }
         let r = rate(base_n, start.elapsed());
         pipeline.store.close().await;

@@ -63,7 +63,10 @@ impl MailChannel {
             let facility = m
                 .facility
                 .as_deref()
-                .map(|f| crate::inquiry::FacilityId::parse(f).map_err(|e| ImapError::Url(format!("mailbox {}: {e}", m.name))))
+                .map(|f| {
+                    crate::inquiry::FacilityId::parse(f)
+                        .map_err(|e| ImapError::Url(format!("mailbox {}: {e}", m.name)))
+                })
                 .transpose()?;
             pipeline.mailboxes.register(&imap.key);
             intakes.push(Intake {

@@ -302,7 +302,12 @@ pub fn check(config: &Config) -> anyhow::Result<ExitCode> {
     if config.mail.has_mailbox() {
         let found = crate::mail::imap::mailbox_problems(&config.mail, faq.as_ref());
         if found.is_empty() {
-            let names: Vec<String> = config.mail.mailboxes().into_iter().map(|m| m.name).collect();
+            let names: Vec<String> = config
+                .mail
+                .mailboxes()
+                .into_iter()
+                .map(|m| m.name)
+                .collect();
             println!("mail: {} mailbox(es): {}", names.len(), names.join(", "));
         }
         problems.extend(found);

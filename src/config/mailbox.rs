@@ -122,10 +122,15 @@ mod tests {
         )
         .unwrap();
         config
-            .apply_env(|n| (n == "GUICHET_MAILBOX_PISCINE_CLAMART_PASSWORD").then(|| "s3cret".to_string()))
+            .apply_env(|n| {
+                (n == "GUICHET_MAILBOX_PISCINE_CLAMART_PASSWORD").then(|| "s3cret".to_string())
+            })
             .unwrap();
         let boxes = config.mail.mailboxes();
-        assert_eq!(boxes[0].password.as_ref().map(|s| s.expose()), Some("s3cret"));
+        assert_eq!(
+            boxes[0].password.as_ref().map(|s| s.expose()),
+            Some("s3cret")
+        );
         assert!(!format!("{config:?}").contains("s3cret"));
     }
 }

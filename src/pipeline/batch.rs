@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 
 use super::{ack_recipient, parallel, render_ack, render_draft, Incoming, Pipeline, PipelineError};
 use crate::inquiry::{
-    parse_reference, Classification, FacilityId, DraftText, FollowUp, FollowUpKind, InquiryId, Kind, Message,
-    Status,
+    parse_reference, Classification, DraftText, FacilityId, FollowUp, FollowUpKind, InquiryId,
+    Kind, Message, Status,
 };
 use crate::store::{MailCursor, NewInquiry, NewJob, Unreadable};
 
@@ -48,7 +48,10 @@ pub enum MailOutcome {
     /// Known already (same source key, or the same mail under another one).
     Duplicate,
     /// A later mail in the thread of `id`; `attached` is false when it was attached before.
-    FollowUp { id: InquiryId, attached: bool },
+    FollowUp {
+        id: InquiryId,
+        attached: bool,
+    },
     Created {
         id: InquiryId,
         automatic: bool,
@@ -121,10 +124,13 @@ impl Pipeline {
         let mut keys = HashSet::new();
         let mut live = Vec::new();
         for (i, (item, c)) in items.iter().enumerate() {
-            let (MailItem::Readable {
-                incoming,
-                fingerprint,
-            }, Some(c)) = (item, c)
+            let (
+                MailItem::Readable {
+                    incoming,
+                    fingerprint,
+                },
+                Some(c),
+            ) = (item, c)
             else {
                 outcomes[i] = Some(MailOutcome::Quarantined);
                 continue;
@@ -287,8 +293,15 @@ impl Pipeline {
                 now,
             );
             let ack = if d.ack {
-                render_ack(&k, d.id, &d.reference, &d.incoming.message, &d.c, &d.incoming)
-                    .transpose()
+                render_ack(
+                    &k,
+                    d.id,
+                    &d.reference,
+                    &d.incoming.message,
+                    &d.c,
+                    &d.incoming,
+                )
+                .transpose()
             } else {
                 None
             };
@@ -314,7 +327,9 @@ impl Pipeline {
         for (i, target, incoming) in followups {
             let id = match target {
                 Target::Existing(id) => id,
-                Target::InBatch(j) => *by_index.get(&j).ok_or(PipelineError::NoMessage(InquiryId(0)))?,
+                Target::InBatch(j) => *by_index
+                    .get(&j)
+                    .ok_or(PipelineError::NoMessage(InquiryId(0)))?,
             };
             let m = &incoming.message;
             let followup = FollowUp {

@@ -25,6 +25,7 @@ use crate::store::{JobKind, MailMessage, NewInquiry, NewJob, Payload, Store, Sto
 
 pub use crate::inquiry::Route;
 
+pub use batch::{MailBatchIn, MailItem, MailOutcome};
 pub use bounds::quotable_subject;
 pub use chat_ack::ChatPlace;
 pub use closing::tells_the_citizen;
@@ -32,7 +33,6 @@ pub use decide::{ApproveError, Decision};
 pub use deliver::{
     deliver_due, Delivered, DeliveryError, FileTransport, Receipt, Transport, CLAIM_BATCH, LEASE,
 };
-pub use batch::{MailBatchIn, MailItem, MailOutcome};
 pub use followup::MailIntake;
 pub use knowledge::{Knowledge, KnowledgeError};
 
@@ -186,7 +186,16 @@ impl Pipeline {
     ) -> Result<DraftText, PipelineError> {
         // Facts an admin confirmed from agents' fills, in place of the catalogue's.
         let learned = self.learned_faq().await?;
-        render_draft(&self.knowledge, learned.as_ref(), id, message, c, channel, reference, now)
+        render_draft(
+            &self.knowledge,
+            learned.as_ref(),
+            id,
+            message,
+            c,
+            channel,
+            reference,
+            now,
+        )
     }
 
     /// The acknowledgement of receipt, when one is due: a channel that promises one, a human
@@ -259,7 +268,11 @@ impl Pipeline {
 /// Who an acknowledgement would go to, before the daily cap: a channel that promises one, a
 /// human sender who is not one of our own addresses.
 fn ack_recipient<'a>(k: &Knowledge, c: &Classification, incoming: &'a Incoming) -> Option<&'a str> {
-    if c.automatic || k.engagements.acknowledgement_days(incoming.channel).is_none() {
+    if c.automatic
+        || k.engagements
+            .acknowledgement_days(incoming.channel)
+            .is_none()
+    {
         return None;
     }
     let Route::Mail { to, .. } = &incoming.route else {

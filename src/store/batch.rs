@@ -14,7 +14,9 @@ use sqlx::{Any, Row, Transaction};
 
 use super::projection::{self, Fact, Step};
 use super::record::classification_detail;
-use super::{from_secs, secs, Backend, MailCursor, NewInquiry, NewJob, Recorded, Store, StoreError};
+use super::{
+    from_secs, secs, Backend, MailCursor, NewInquiry, NewJob, Recorded, Store, StoreError,
+};
 use crate::inquiry::{DraftText, DraftedDetail, EventType, FollowUp, InquiryId, Status};
 use rows::{insert_rows, list, EventRow, JobRow};
 
@@ -107,7 +109,10 @@ impl MailBatch<'_> {
     }
 
     /// The source keys already remembered for these fingerprints.
-    pub async fn seen(&mut self, fingerprints: &[String]) -> Result<HashMap<String, String>, StoreError> {
+    pub async fn seen(
+        &mut self,
+        fingerprints: &[String],
+    ) -> Result<HashMap<String, String>, StoreError> {
         let mut known = HashMap::new();
         for chunk in fingerprints.chunks(rows::LIST_MAX) {
             let sql = format!(
@@ -175,7 +180,10 @@ impl MailBatch<'_> {
     pub async fn existing(&mut self, ids: &[InquiryId]) -> Result<HashSet<InquiryId>, StoreError> {
         let mut found = HashSet::new();
         for chunk in ids.chunks(rows::LIST_MAX) {
-            let sql = format!("SELECT id FROM inquiries WHERE id IN {}", list(self.backend(), 1, chunk.len()));
+            let sql = format!(
+                "SELECT id FROM inquiries WHERE id IN {}",
+                list(self.backend(), 1, chunk.len())
+            );
             let mut q = sqlx::query_scalar::<_, i64>(&sql);
             for id in chunk {
                 q = q.bind(id.0);
@@ -213,7 +221,10 @@ impl MailBatch<'_> {
             }
             for row in q.fetch_all(&mut *self.tx).await? {
                 let id = InquiryId(row.try_get("id")?);
-                ids.insert(row.try_get("source_key")?, (id, row.try_get("received_at")?, true));
+                ids.insert(
+                    row.try_get("source_key")?,
+                    (id, row.try_get("received_at")?, true),
+                );
             }
         }
         let known: Vec<&str> = new
@@ -232,7 +243,10 @@ impl MailBatch<'_> {
             }
             for row in q.fetch_all(&mut *self.tx).await? {
                 let id = InquiryId(row.try_get("id")?);
-                ids.insert(row.try_get("source_key")?, (id, row.try_get("received_at")?, false));
+                ids.insert(
+                    row.try_get("source_key")?,
+                    (id, row.try_get("received_at")?, false),
+                );
             }
         }
         let mut recorded = Vec::with_capacity(new.len());
@@ -323,8 +337,12 @@ impl MailBatch<'_> {
         )
         .await?;
         for (id, d) in drafts {
-            let detail = json!(DraftedDetail { version: 1, holding: d.holding });
-            self.push_event(*id, EventType::Drafted, author, at, detail).await?;
+            let detail = json!(DraftedDetail {
+                version: 1,
+                holding: d.holding
+            });
+            self.push_event(*id, EventType::Drafted, author, at, detail)
+                .await?;
         }
         Ok(())
     }
@@ -347,7 +365,12 @@ impl MailBatch<'_> {
     }
 
     /// Moves inquiries from one state to another (received → drafted, → automatic).
-    pub async fn set_status(&mut self, ids: &[InquiryId], from: Status, to: Status) -> Result<(), StoreError> {
+    pub async fn set_status(
+        &mut self,
+        ids: &[InquiryId],
+        from: Status,
+        to: Status,
+    ) -> Result<(), StoreError> {
         for chunk in ids.chunks(rows::LIST_MAX) {
             let b = self.backend();
             let sql = format!(
@@ -366,7 +389,11 @@ impl MailBatch<'_> {
     }
 
     /// Attaches a mail follow-up once per source key; true when newly attached.
-    pub async fn attach_followup(&mut self, id: InquiryId, f: &FollowUp) -> Result<bool, StoreError> {
+    pub async fn attach_followup(
+        &mut self,
+        id: InquiryId,
+        f: &FollowUp,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "INSERT INTO mail_followups (inquiry_id, source_key, received_at, message_id, from_email, subject, body) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source_key) DO NOTHING",
@@ -397,7 +424,8 @@ impl MailBatch<'_> {
         .bind(id.0)
         .execute(&mut *self.tx)
         .await?;
-        self.push_event(id, EventType::Reopened, "citizen", at, detail).await
+        self.push_event(id, EventType::Reopened, "citizen", at, detail)
+            .await
     }
 
     /// Queues an event and folds it into the inquiry's projection row (loaded once per batch).

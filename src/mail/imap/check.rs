@@ -75,10 +75,16 @@ mod tests {
         };
         let p = mailbox_problems(&mail, None).join("\n");
         assert!(p.contains("`a`: the name is used twice"), "{p}");
-        assert!(p.contains("`b`: folder INBOX of u is read by another entry"), "{p}");
+        assert!(
+            p.contains("`b`: folder INBOX of u is read by another entry"),
+            "{p}"
+        );
         assert!(p.contains("`c`: no IMAP credentials"), "{p}");
         let ok = MailConfig {
-            mailbox: vec![entry("a", "imap://u@127.0.0.1/INBOX"), entry("b", "imap://u@127.0.0.1/Piscine")],
+            mailbox: vec![
+                entry("a", "imap://u@127.0.0.1/INBOX"),
+                entry("b", "imap://u@127.0.0.1/Piscine"),
+            ],
             ..MailConfig::default()
         };
         assert!(mailbox_problems(&ok, None).is_empty());

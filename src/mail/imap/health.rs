@@ -67,14 +67,16 @@ impl MailboxHealth {
 
     fn entry<R>(&self, name: &str, f: impl FnOnce(&mut MailboxStatus) -> R) -> R {
         self.with(|map| {
-            let status = map.entry(name.to_string()).or_insert_with(|| MailboxStatus {
-                state: MailboxState::Standby,
-                since: Utc::now(),
-                last_error: None,
-                failures: 0,
-                fetched: 0,
-                created: 0,
-            });
+            let status = map
+                .entry(name.to_string())
+                .or_insert_with(|| MailboxStatus {
+                    state: MailboxState::Standby,
+                    since: Utc::now(),
+                    last_error: None,
+                    failures: 0,
+                    fetched: 0,
+                    created: 0,
+                });
             f(status)
         })
     }
@@ -122,12 +124,19 @@ mod tests {
     fn a_lost_connection_is_counted_and_cleared_once_idle_again() {
         let h = MailboxHealth::default();
         h.register("accueil");
-        h.set("accueil", MailboxState::Lost, Some("connection reset".into()));
+        h.set(
+            "accueil",
+            MailboxState::Lost,
+            Some("connection reset".into()),
+        );
         let (_, s) = &h.snapshot()[0];
         assert_eq!((s.state, s.failures), (MailboxState::Lost, 1));
         assert!(!s.state.ok());
         h.set("accueil", MailboxState::Idle, None);
         let (_, s) = &h.snapshot()[0];
-        assert_eq!((s.state, s.last_error.as_deref()), (MailboxState::Idle, None));
+        assert_eq!(
+            (s.state, s.last_error.as_deref()),
+            (MailboxState::Idle, None)
+        );
     }
 }

@@ -14,7 +14,7 @@ use guichet::service::{sync_once, MailChannel};
 use guichet::store::Store;
 
 use super::support::{append, eventually, mail, MailServers, PASSWORD, POOL, SHARED};
-use crate::ledger::support::TestDb;
+use crate::ledger::support::{on_both_backends, TestDb};
 
 const MEDIA_FOLDER: &str = "Mediatheques";
 
@@ -66,7 +66,10 @@ async fn inquiry_of(store: &Store, name: &str, uid: u32) -> Option<InquiryId> {
 
 async fn facility(store: &Store, id: InquiryId) -> Option<String> {
     let summary = store.summary(id).await.expect("summary");
-    summary.classification.facility.map(|f| f.as_str().to_string())
+    summary
+        .classification
+        .facility
+        .map(|f| f.as_str().to_string())
 }
 
 const VAGUE: &str = "Bonjour, quels sont vos horaires cette semaine ? Merci.";
@@ -112,7 +115,10 @@ async fn three_mailboxes_on_two_accounts_take_each_mail_once_with_their_own_curs
         assert_eq!(c.last_uid, last, "cursor of {name}");
     }
     assert_eq!(store.count_sources("imap:accueil:").await.expect("n"), 2);
-    assert_eq!(store.count_sources("imap:mediatheques:").await.expect("n"), 2);
+    assert_eq!(
+        store.count_sources("imap:mediatheques:").await.expect("n"),
+        2
+    );
     assert_eq!(store.count_sources("imap:piscine:").await.expect("n"), 1);
 
     let id = |name, uid| inquiry_of(store, name, uid);
@@ -175,9 +181,25 @@ async fn a_killed_connection_of_one_mailbox_leaves_the_others_taking_mail_in(db:
     }
 
     let out = servers.doveadm(&["kick", POOL]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    append(&mut shared, "INBOX", &mail(11, "a@example.net", "Q", VAGUE, ""), None).await;
-    append(&mut shared, MEDIA_FOLDER, &mail(12, "b@example.net", "Q", VAGUE, ""), None).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    append(
+        &mut shared,
+        "INBOX",
+        &mail(11, "a@example.net", "Q", VAGUE, ""),
+        None,
+    )
+    .await;
+    append(
+        &mut shared,
+        MEDIA_FOLDER,
+        &mail(12, "b@example.net", "Q", VAGUE, ""),
+        None,
+    )
+    .await;
     let others = eventually(Duration::from_secs(20), || async {
         store.count_sources("imap:accueil:").await.unwrap_or(0) == 1
             && store.count_sources("imap:mediatheques:").await.unwrap_or(0) == 1
@@ -188,7 +210,13 @@ async fn a_killed_connection_of_one_mailbox_leaves_the_others_taking_mail_in(db:
         Ok(()) => pool,
         Err(_) => servers.session(POOL).await,
     };
-    append(&mut pool, "INBOX", &mail(13, "d@example.net", "Q", VAGUE, ""), None).await;
+    append(
+        &mut pool,
+        "INBOX",
+        &mail(13, "d@example.net", "Q", VAGUE, ""),
+        None,
+    )
+    .await;
     let back = eventually(Duration::from_secs(30), || async {
         store.count_sources("imap:piscine:").await.unwrap_or(0) == 1
     })
@@ -210,7 +238,7 @@ async fn a_killed_connection_of_one_mailbox_leaves_the_others_taking_mail_in(db:
     }
 }
 
-crate::on_both_backends!(
+on_both_backends!(
     three_mailboxes_on_two_accounts_take_each_mail_once_with_their_own_cursor_and_default_facility,
     a_killed_connection_of_one_mailbox_leaves_the_others_taking_mail_in,
 );
