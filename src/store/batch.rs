@@ -261,7 +261,9 @@ impl MailBatch<'_> {
             }
             recorded.push(Recorded {
                 id,
-                reference: self.store.reference(id, from_secs("inquiries", id.0, received)?),
+                reference: self
+                    .store
+                    .reference(id, from_secs("inquiries", id.0, received)?),
                 created: fresh,
             });
         }

@@ -122,7 +122,9 @@ pub(super) fn decide(
     let weak_statements = requests
         .iter()
         .zip(&per_sentence)
-        .filter(|(r, scores)| !r.question && scores.get(&Topic::Reclamation).is_some_and(|w| *w > 0))
+        .filter(|(r, scores)| {
+            !r.question && scores.get(&Topic::Reclamation).is_some_and(|w| *w > 0)
+        })
         .count();
     let other_question = requests
         .iter()

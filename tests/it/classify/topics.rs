@@ -86,7 +86,9 @@ fn losing_a_job_is_not_lost_property() {
 
 #[test]
 fn a_number_of_seats_is_a_booking() {
-    let c = chat("il me faudrait 3 places (1 adulte, 2 enfants) pour dimanche au théâtre Firmin Gémier");
+    let c = chat(
+        "il me faudrait 3 places (1 adulte, 2 enfants) pour dimanche au théâtre Firmin Gémier",
+    );
     assert_sorted(
         &c,
         Kind::Theatre,
@@ -126,7 +128,9 @@ fn a_partnership_offering_free_workshops_is_no_price_question() {
 
 #[test]
 fn an_accessibility_question_has_the_topic_autre() {
-    let c = chat("le théâtre des Sources a-t-il des places accessibles aux personnes en fauteuil roulant ?");
+    let c = chat(
+        "le théâtre des Sources a-t-il des places accessibles aux personnes en fauteuil roulant ?",
+    );
     assert_eq!(c.topic, Topic::Autre, "rules fired: {:?}", c.rules);
 }
 
