@@ -106,6 +106,7 @@ impl<'a> Found<'a> {
             }
             let mut answered_here = 0;
             let mut covered = false;
+            let mut covered_topic: Option<Topic> = None;
             if !other_part {
                 let candidates = self.candidates(faq, s, &found, plan);
                 let two_requests = asks_two_things(&s.text);
@@ -131,9 +132,14 @@ impl<'a> Found<'a> {
                     }
                     if self.used.contains(&entry.id.as_str()) {
                         // Already answered for an earlier sentence: the sentence is covered,
-                        // only a second request in it may bring another paragraph.
+                        // and its next candidate of another topic is still its own answer
+                        // ("comment prolonger quand on est déjà inscrit ?" after the
+                        // registration paragraph).
                         covered = true;
-                        first.get_or_insert(entry.topic);
+                        covered_topic.get_or_insert(entry.topic);
+                        continue;
+                    }
+                    if covered_topic == Some(entry.topic) {
                         continue;
                     }
                     if first.is_none() {
