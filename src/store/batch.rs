@@ -318,16 +318,18 @@ impl MailBatch<'_> {
         author: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let stamped: Vec<(&(InquiryId, DraftText), &str, i64)> =
-            drafts.iter().map(|d| (d, author, secs(at))).collect();
+        let stamped: Vec<(&(InquiryId, DraftText), &str, i64, Option<String>)> = drafts
+            .iter()
+            .map(|d| (d, author, secs(at), super::record::note_column(&d.1)))
+            .collect();
         insert_rows(
             &mut self.tx,
             self.store.backend,
-            "INSERT INTO draft_versions (inquiry_id, version, subject, text, html, author, created_at) VALUES ",
+            "INSERT INTO draft_versions (inquiry_id, version, subject, text, html, author, created_at, note) VALUES ",
             "",
-            7,
+            8,
             &stamped,
-            |q, ((id, d), author, at)| {
+            |q, ((id, d), author, at, note)| {
                 q.bind(id.0)
                     .bind(1_i64)
                     .bind(d.subject.as_str())
@@ -335,6 +337,7 @@ impl MailBatch<'_> {
                     .bind(d.html.as_deref())
                     .bind(*author)
                     .bind(*at)
+                    .bind(note.as_deref())
             },
         )
         .await?;

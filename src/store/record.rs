@@ -174,11 +174,7 @@ impl Store {
                 .fetch_one(&mut *conn)
                 .await?;
         let version = last.unwrap_or(0) + 1;
-        let note = if draft.note.is_empty() {
-            None
-        } else {
-            Some(json!(draft.note).to_string())
-        };
+        let note = note_column(draft);
         sqlx::query(
             "INSERT INTO draft_versions (inquiry_id, version, subject, text, html, author, created_at, note) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -446,4 +442,9 @@ async fn upsert_classification(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The `note` column of a draft version: the note for the agent as a JSON list, none when empty.
+pub(crate) fn note_column(draft: &DraftText) -> Option<String> {
+    (!draft.note.is_empty()).then(|| json!(draft.note).to_string())
 }

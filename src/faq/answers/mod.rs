@@ -10,6 +10,7 @@
 mod examples;
 mod matching;
 mod parse;
+mod stopwords;
 
 use chrono::NaiveDate;
 use regex::Regex;

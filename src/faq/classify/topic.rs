@@ -15,7 +15,8 @@
 //! 4. `autre` when no sentence (and no subject) carries a topic, or when the sentences that do are
 //!    outweighed by sentences about something else altogether (rules concluding `topic = "autre"`:
 //!    press, partnerships and sales pitches, job applications, accessibility, parking): "un
-//!    parking gratuit ?" is no price question. Such evidence loses every tie.
+//!    parking gratuit ?" is no price question. Such evidence loses every tie, and in a statement
+//!    whose topic is another it takes back its own weight from that topic.
 
 use std::collections::HashMap;
 
@@ -95,7 +96,13 @@ pub(super) fn decide(
             *per_sentence[i].entry(t).or_default() += FIRST_BONUS;
         }
         let topic = best(&per_sentence[i]).unwrap_or(Topic::Autre);
-        let w = per_sentence[i].get(&topic).copied().unwrap_or(0);
+        let mut w = per_sentence[i].get(&topic).copied().unwrap_or(0);
+        if topic != Topic::Autre && !sentence.question {
+            // In a statement, evidence of something else takes back as much: "nous proposons
+            // des ateliers gratuits" carries no price question to outweigh the rest (a
+            // question keeps its topic: "how to book a wheelchair space?" is a booking).
+            w = w.saturating_sub(per_sentence[i].get(&Topic::Autre).copied().unwrap_or(0));
+        }
         if w > 0 {
             *totals.entry(topic).or_default() += if sentence.question { 2 * w } else { w };
         }
