@@ -318,7 +318,7 @@ impl MailBatch<'_> {
         author: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let stamped: Vec<(&(InquiryId, DraftText), &str, i64, Option<String>)> = drafts
+        let stamped: Vec<_> = drafts
             .iter()
             .map(|d| (d, author, secs(at), super::record::note_column(&d.1)))
             .collect();

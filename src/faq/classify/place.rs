@@ -15,9 +15,6 @@ use super::{weight, Faq, Hits, Prepared, Rule, Trace};
 /// A facility must beat the runner-up by this factor to be pinned.
 const FACILITY_MARGIN: f64 = 1.5;
 
-/// The head office in general (not one of the territory's services).
-const HEAD_OFFICE: &str = "siege";
-
 /// A mail sent to a facility's own address weighs like its name written twice in the body.
 const RECIPIENT_WEIGHT: u64 = 60;
 
@@ -136,11 +133,13 @@ impl Faq {
         if let Some((best, (score, _))) = same_kind.first() {
             // The runner-up is any other named place, whatever its kind: two places of
             // different kinds named alike are a conflict, left at the kind level. The head
-            // office is where mail arrives ("j'écris au siège au sujet de la piscine"): it
-            // never competes with a facility of another kind.
+            // office is where mail arrives ("j'écris au siège au sujet de la piscine"), and a
+            // territory service is found by the matter's words ("facture", "encombrants"), not
+            // by a name: neither competes with a facility of another kind ("la facture du
+            // conservatoire de Fontenay" is the conservatoire's).
             let runner_up = ranked
                 .iter()
-                .filter(|(p, _)| place_kind(p) == Some(kind) || p.id() != HEAD_OFFICE)
+                .filter(|(p, _)| place_kind(p) == Some(kind) || place_kind(p) != Some(Kind::Siege))
                 .find(|(p, _)| p != best)
                 .map(|(_, (s, _))| *s)
                 .unwrap_or(0);

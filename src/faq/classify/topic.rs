@@ -1,6 +1,6 @@
 //! Topics: one per sentence of the citizen's text, then the inquiry's by a fixed precedence.
 //!
-//! A sentence's topic is the topic rule weighing most in it (rule priority per match; in a
+//! A sentence's topic is the topic rule weighing most in it (rule priority, once per rule; in a
 //! question the topic matched first gets a small bonus, since "Combien coûte l'inscription ?"
 //! asks a price). The inquiry's topic is then, in this order:
 //! 1. `reclamation` when any sentence is a clear complaint — a complaint that mentions a booking
@@ -80,11 +80,13 @@ pub(super) fn decide(
             let Some(i) = sentence_of(text, start) else {
                 continue;
             };
-            *per_sentence[i].entry(topic).or_default() += u64::from(rule.priority);
             if first[i].is_none_or(|(at, _)| start < at) {
                 first[i] = Some((start, topic));
             }
+            // A rule weighs once per sentence: synonyms ("ouverte le dimanche après-midi")
+            // do not make a question weigh more than another one.
             if !rules_in[i].contains(&rule.id) {
+                *per_sentence[i].entry(topic).or_default() += u64::from(rule.priority);
                 rules_in[i].push(rule.id.clone());
             }
         }

@@ -377,3 +377,19 @@ fn explain_names_the_words_that_weighed() {
     assert!(text.contains("horaires"), "{text}");
     assert!(text.contains("pinned"), "{text}");
 }
+
+#[test]
+fn an_invoice_of_a_named_facility_is_that_facilitys_not_the_finance_services() {
+    let c = mail(
+        "",
+        "Facture du conservatoire",
+        "Nous avons reçu une facture pour toute l'année alors que notre fille a arrêté le violon \
+         au conservatoire Henri Dutilleux en novembre. La facture est-elle juste ?",
+    );
+    assert_eq!(
+        (c.kind, c.facility.as_ref().map(|f| f.as_str())),
+        (Kind::Conservatoire, Some("conservatoire-clamart")),
+        "{:?}",
+        c.rules
+    );
+}

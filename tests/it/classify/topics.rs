@@ -139,3 +139,38 @@ fn booking_a_wheelchair_seat_stays_a_booking() {
     let c = chat("je voudrais réserver une place PMR pour le spectacle de samedi au TCC");
     assert_eq!(c.topic, Topic::Reservation, "rules fired: {:?}", c.rules);
 }
+
+#[test]
+fn the_date_of_a_registration_is_a_registration_and_a_date_alone_is_hours() {
+    let c = chat("c quand les réinscriptions à la maison de la musique de Fontenay ?");
+    assert_eq!(c.topic, Topic::Inscription, "rules fired: {:?}", c.rules);
+    let c = chat("la collecte des encombrants elle passe quand dans ma rue ?");
+    assert_eq!(c.topic, Topic::Horaires, "rules fired: {:?}", c.rules);
+}
+
+#[test]
+fn found_before_the_thing_is_still_lost_property() {
+    let c = chat("vous avez trouvé un trousseau de clés bleu près des casiers hier soir ?");
+    assert_eq!(c.topic, Topic::ObjetPerdu, "rules fired: {:?}", c.rules);
+}
+
+#[test]
+fn looking_for_a_class_is_a_registration_but_looking_for_an_internship_is_not() {
+    let c = chat("bonsoir je cherche un cours de violon pour ma fille de 8 ans, vous avez ça ?");
+    assert_eq!(c.topic, Topic::Inscription, "rules fired: {:?}", c.rules);
+    let c = mail(
+        "Stage",
+        "Étudiant en licence, je recherche un stage de deux mois au service des marchés.",
+    );
+    assert_ne!(c.topic, Topic::Inscription, "rules fired: {:?}", c.rules);
+}
+
+#[test]
+fn synonyms_in_one_question_do_not_outweigh_the_question_asked_first() {
+    let c = mail(
+        "Quelques questions",
+        "Peut-on encore inscrire notre fils en guitare au conservatoire de Bagneux ? \
+         Et la piscine de Bagneux est-elle ouverte le dimanche après-midi ?",
+    );
+    assert_eq!(c.topic, Topic::Inscription, "rules fired: {:?}", c.rules);
+}
