@@ -4,7 +4,9 @@
 //! mail. Nothing of the batch exists before [`MailBatch::commit`], and everything after, the
 //! cursor included: a crash replays the whole batch, never half of it.
 
+mod intake;
 mod rows;
+mod status;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -14,10 +16,8 @@ use sqlx::{Any, Row, Transaction};
 
 use super::projection::{self, Fact, Step};
 use super::record::classification_detail;
-use super::{
-    from_secs, secs, Backend, MailCursor, NewInquiry, NewJob, Recorded, Store, StoreError,
-};
-use crate::inquiry::{DraftText, DraftedDetail, EventType, FollowUp, InquiryId, Status};
+use super::{from_secs, secs, Backend, NewInquiry, NewJob, Recorded, Store, StoreError};
+use crate::inquiry::{DraftText, DraftedDetail, EventType, InquiryId};
 use rows::{insert_rows, list, EventRow, JobRow};
 
 /// A mail that cannot be read, set aside with its reason.
@@ -63,86 +63,6 @@ impl Store {
 impl MailBatch<'_> {
     fn backend(&self) -> Backend {
         self.store.backend
-    }
-
-    /// Moves the mailbox's cursor. Written first: on SQLite the write lock is taken at once, so
-    /// batches of two mailboxes queue on the busy timeout instead of failing a lock upgrade.
-    pub async fn set_cursor(
-        &mut self,
-        mailbox: &str,
-        cursor: &MailCursor,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO mail_cursor (mailbox, uidvalidity, last_uid, first_started_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (mailbox) DO UPDATE SET \
-             uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, updated_at = excluded.updated_at",
-        )
-        .bind(mailbox)
-        .bind(i64::from(cursor.uidvalidity))
-        .bind(i64::from(cursor.last_uid))
-        .bind(secs(cursor.first_started_at))
-        .bind(secs(now))
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(())
-    }
-
-    /// Sets aside unreadable mail (once per source key).
-    pub async fn quarantine(&mut self, rows: &[Unreadable]) -> Result<(), StoreError> {
-        insert_rows(
-            &mut self.tx,
-            self.store.backend,
-            "INSERT INTO mail_quarantine (source_key, received_at, size, reason) VALUES ",
-            " ON CONFLICT (source_key) DO NOTHING",
-            4,
-            rows,
-            |q, r| {
-                q.bind(r.source_key.as_str())
-                    .bind(secs(r.received_at))
-                    .bind(i64::try_from(r.size).unwrap_or(i64::MAX))
-                    .bind(r.reason.as_str())
-            },
-        )
-        .await?;
-        Ok(())
-    }
-
-    /// The source keys already remembered for these fingerprints.
-    pub async fn seen(
-        &mut self,
-        fingerprints: &[String],
-    ) -> Result<HashMap<String, String>, StoreError> {
-        let mut known = HashMap::new();
-        for chunk in fingerprints.chunks(rows::LIST_MAX) {
-            let sql = format!(
-                "SELECT fingerprint, source_key FROM mail_seen WHERE fingerprint IN {}",
-                list(self.backend(), 1, chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for f in chunk {
-                q = q.bind(f.as_str());
-            }
-            for row in q.fetch_all(&mut *self.tx).await? {
-                known.insert(row.try_get("fingerprint")?, row.try_get("source_key")?);
-            }
-        }
-        Ok(known)
-    }
-
-    /// Remembers (fingerprint, source key) pairs.
-    pub async fn mark_seen(&mut self, rows: &[(String, String)]) -> Result<(), StoreError> {
-        insert_rows(
-            &mut self.tx,
-            self.store.backend,
-            "INSERT INTO mail_seen (fingerprint, source_key) VALUES ",
-            " ON CONFLICT (fingerprint) DO NOTHING",
-            2,
-            rows,
-            |q, (f, k)| q.bind(f.as_str()).bind(k.as_str()),
-        )
-        .await?;
-        Ok(())
     }
 
     /// The inquiries these Message-IDs belong to (the earliest citizen's mail for each).
@@ -367,70 +287,6 @@ impl MailBatch<'_> {
         )
         .await?;
         Ok(())
-    }
-
-    /// Moves inquiries from one state to another (received → drafted, → automatic).
-    pub async fn set_status(
-        &mut self,
-        ids: &[InquiryId],
-        from: Status,
-        to: Status,
-    ) -> Result<(), StoreError> {
-        for chunk in ids.chunks(rows::LIST_MAX) {
-            let b = self.backend();
-            let sql = format!(
-                "UPDATE inquiries SET status = {} WHERE status = {} AND id IN {}",
-                rows::param(b, 1),
-                rows::param(b, 2),
-                list(b, 3, chunk.len())
-            );
-            let mut q = sqlx::query(&sql).bind(to.as_str()).bind(from.as_str());
-            for id in chunk {
-                q = q.bind(id.0);
-            }
-            q.execute(&mut *self.tx).await?;
-        }
-        Ok(())
-    }
-
-    /// Attaches a mail follow-up once per source key; true when newly attached.
-    pub async fn attach_followup(
-        &mut self,
-        id: InquiryId,
-        f: &FollowUp,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO mail_followups (inquiry_id, source_key, received_at, message_id, from_email, subject, body) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source_key) DO NOTHING",
-        )
-        .bind(id.0)
-        .bind(f.source_key.clone())
-        .bind(secs(f.at))
-        .bind(f.message_id.clone())
-        .bind(f.from_email.clone())
-        .bind(f.subject.clone())
-        .bind(f.text.clone())
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    /// A citizen wrote again in the thread: the inquiry is open again.
-    pub async fn reopen(
-        &mut self,
-        id: InquiryId,
-        at: DateTime<Utc>,
-        detail: serde_json::Value,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE inquiries SET status = 'received', decided_by = NULL, decided_at = NULL \
-             WHERE id = $1 AND status <> 'automatic'",
-        )
-        .bind(id.0)
-        .execute(&mut *self.tx)
-        .await?;
-        self.push_event(id, EventType::Reopened, "citizen", at, detail)
-            .await
     }
 
     /// Queues an event and folds it into the inquiry's projection row (loaded once per batch).

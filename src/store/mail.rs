@@ -47,18 +47,9 @@ impl Store {
         cursor: &MailCursor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO mail_cursor (mailbox, uidvalidity, last_uid, first_started_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (mailbox) DO UPDATE SET \
-             uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, updated_at = excluded.updated_at",
-        )
-        .bind(mailbox)
-        .bind(i64::from(cursor.uidvalidity))
-        .bind(i64::from(cursor.last_uid))
-        .bind(secs(cursor.first_started_at))
-        .bind(secs(now))
-        .execute(&self.pool)
-        .await?;
+        cursor_write(mailbox, cursor, now)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -193,4 +184,22 @@ impl Store {
                 .await?,
         )
     }
+}
+
+/// The statement writing a mailbox's cursor, for the pool or a batch's transaction.
+pub(super) fn cursor_write<'q>(
+    mailbox: &'q str,
+    cursor: &MailCursor,
+    now: DateTime<Utc>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    sqlx::query(
+        "INSERT INTO mail_cursor (mailbox, uidvalidity, last_uid, first_started_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (mailbox) DO UPDATE SET \
+         uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, updated_at = excluded.updated_at",
+    )
+    .bind(mailbox)
+    .bind(i64::from(cursor.uidvalidity))
+    .bind(i64::from(cursor.last_uid))
+    .bind(secs(cursor.first_started_at))
+    .bind(secs(now))
 }

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use crate::inquiry::{FacilityId, Kind, Topic};
 
 use super::super::Spelling;
-use super::stopwords::STOPWORDS;
+use super::stopwords::is_stopword;
 use super::{Entry, Scope};
 
 /// Below this closeness, an example question does not vouch for its entry.
@@ -304,7 +304,7 @@ impl super::Answers {
 pub(crate) fn stem_words(normalized: &str) -> Vec<String> {
     normalized
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3 && !STOPWORDS.contains(w))
+        .filter(|w| w.chars().count() >= 3 && !is_stopword(w))
         .map(|w| {
             let w = w
                 .strip_suffix(['s', 'x'])

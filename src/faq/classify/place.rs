@@ -139,7 +139,7 @@ impl Faq {
             // conservatoire de Fontenay" is the conservatoire's).
             let runner_up = ranked
                 .iter()
-                .filter(|(p, _)| place_kind(p) == Some(kind) || place_kind(p) != Some(Kind::Siege))
+                .filter(|(p, _)| kind == Kind::Siege || place_kind(p) != Some(Kind::Siege))
                 .find(|(p, _)| p != best)
                 .map(|(_, (s, _))| *s)
                 .unwrap_or(0);
